@@ -1,0 +1,19 @@
+"""Helpers for the "Neural networks from scratch" notebooks.
+
+Students read this package: it loads data, draws plots and checks answers with
+messages a student understands. It never contains a solution to an exercise.
+
+Modules
+-------
+testing    check an answer: type, then shape, then values, in plain words
+gradcheck  compare an analytic gradient with a numerical one and explain the gap
+plots      small matplotlib helpers (``ax=None`` in, ``ax`` out)
+data       two-moons, MNIST (offline default), splits, one-hot
+"""
+from .testing import check_array, check_scalar, check_shape
+from .gradcheck import relative_error, check_gradient, gradient_report
+
+__all__ = [
+    "check_array", "check_scalar", "check_shape",
+    "relative_error", "check_gradient", "gradient_report",
+]
