@@ -1,0 +1,144 @@
+"""`tp-course check`: prove that each assignment grades what it should.
+
+For every assignment:
+
+1. the real pipeline (nbgrader autograde) on two simulated students: the
+   instructor's solution must get full marks, the untouched release 0;
+2. one kernel runs the source notebook, then every catalogue entry: its answer
+   cell (solution + entry code) and the cells after it up to the last test
+   cell concerned. A wrong answer must fail every test cell it names; an
+   alternative correct answer must pass every test of its cell.
+"""
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from . import catalogue as cat
+from .students import fill, grade_id, is_answer, is_test, solution_text
+
+
+@dataclass
+class EntryResult:
+    name: str
+    kind: str                      # "wrong" or "alternative"
+    cell: str
+    lost: dict = field(default_factory=dict)   # test grade_id -> points lost
+    expected: tuple = ()
+    ok: bool = False
+    error: str = ""
+
+
+def _points(cell):
+    return float(cell.metadata.get("nbgrader", {}).get("points", 0))
+
+
+def _failed(cell):
+    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
+class Harness:
+    """One kernel on a source notebook; runs variants of its answer cells."""
+
+    def __init__(self, source_path, env=None, timeout=300):
+        self.path = Path(source_path)
+        self.nb = nbformat.read(str(self.path), as_version=4)
+        self.client = NotebookClient(self.nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                     resources={"metadata": {"path": str(self.path.parent)}})
+        self._env = env
+        self.answers = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_answer(c) and c.cell_type == "code"}
+        self.tests = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_test(c)}
+
+    def __enter__(self):
+        self._ctx = self.client.setup_kernel(**({"env": self._env} if self._env else {}))
+        self._ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+    def _run(self, cell, index):
+        cell = nbformat.from_dict(dict(cell, outputs=[]))
+        if cell.cell_type != "code":
+            return cell
+        self.client.execute_cell(cell, index)
+        return cell
+
+    def run_all(self):
+        """Run the source notebook; returns {test grade_id: passed}."""
+        result = {}
+        for i, cell in enumerate(self.nb.cells):
+            done = self._run(cell, i)
+            if is_test(cell):
+                result[grade_id(cell)] = not _failed(done)
+        return result
+
+    def _range(self, start, stop):
+        """Run cells start..stop with their original code (answer cells: solution only)."""
+        for i in range(start, stop + 1):
+            cell = self.nb.cells[i]
+            if is_answer(cell) and cell.cell_type == "code":
+                cell = nbformat.from_dict(dict(cell, source=solution_text(cell)))
+            self._run(cell, i)
+
+    def variant(self, cell_id, code, stop_tests):
+        """Run answer ``cell_id`` as solution + ``code``, then the cells up to the last of ``stop_tests``.
+
+        Returns {test grade_id: passed} for every test cell run, then restores the solution.
+        """
+        start = self.answers[cell_id]
+        stop = max([self.tests[t] for t in stop_tests] + [start])
+        answer = self.nb.cells[start]
+        src = solution_text(answer).rstrip() + "\n\n" + code.strip() + "\n"
+        result = {}
+        self._run(nbformat.from_dict(dict(answer, source=src)), start)
+        for i in range(start + 1, stop + 1):
+            cell = self.nb.cells[i]
+            done = self._run(cell, i)
+            if is_test(cell):
+                result[grade_id(cell)] = not _failed(done)
+        self._range(start, stop)  # back to the solution for the next entry
+        return result
+
+    def own_tests(self, cell_id):
+        """The test cells after answer ``cell_id`` and before the next answer cell."""
+        start = self.answers[cell_id]
+        later = [i for i in self.answers.values() if i > start]
+        end = min(later) if later else len(self.nb.cells)
+        return [gid for gid, i in self.tests.items() if start < i < end]
+
+
+def run_catalogue(source_path, entries, env=None):
+    """Run catalogue entries on one source notebook; returns (solution_passed, [EntryResult])."""
+    out = []
+    with Harness(source_path, env) as h:
+        base = h.run_all()
+        points = {gid: _points(h.nb.cells[i]) for gid, i in h.tests.items()}
+        for e in entries:
+            kind = "wrong" if isinstance(e, cat.Wrong) else "alternative"
+            res = EntryResult(e.name, kind, e.cell)
+            if e.cell not in h.answers:
+                res.error = f"no answer cell '{e.cell}' in {Path(source_path).name}"
+                out.append(res)
+                continue
+            expected = tuple(e.fails) if kind == "wrong" else tuple(h.own_tests(e.cell))
+            missing = [t for t in expected if t not in h.tests]
+            if missing:
+                res.error = f"no test cell {missing} in {Path(source_path).name}"
+                out.append(res)
+                continue
+            passed = h.variant(e.cell, e.code, expected)
+            res.expected = expected
+            res.lost = {t: points[t] for t, ok in passed.items() if not ok}
+            if kind == "wrong":
+                res.ok = all(t in res.lost and res.lost[t] > 0 for t in expected)
+                if not res.ok:
+                    res.error = "passes " + ", ".join(t for t in expected if t not in res.lost)
+            else:
+                res.ok = not res.lost
+                if not res.ok:
+                    res.error = "fails " + ", ".join(res.lost)
+            out.append(res)
+    return base, out

@@ -1,0 +1,176 @@
+"""`tp-course`: build, check, grade and demo the course from the command line.
+
+    tp-course build [--check]          notebooks/ -> source/ -> release/ (or: say what is stale)
+    tp-course check [-a tp1 ...]       solution full marks, blank 0, every wrong answer loses points
+    tp-course grade SUBMITTED_DIR      autograde a class, feedback, score table and CSV
+    tp-course demo                     build, simulate a small class, grade it, print the table
+"""
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+from . import build as b
+from . import catalogue as cat
+from .check import run_catalogue
+from .grade import format_table, grade, write_csv, write_report
+from .students import fill, simulated_class, write
+
+
+def find_root(start=None):
+    """The course root: the nearest folder up from ``start`` holding nbgrader_config.py and notebooks/."""
+    here = Path(start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "nbgrader_config.py").exists() and (d / "notebooks").is_dir():
+            return d
+    sys.exit(f"tp-course: no course here (no nbgrader_config.py and notebooks/ in {here} or above)")
+
+
+def _notebooks(course_dir, assignment):
+    """(name, source notebook, release notebook) for each notebook of an assignment."""
+    out = []
+    for src in sorted((Path(course_dir) / "source" / assignment).glob("*.ipynb")):
+        rel = Path(course_dir) / "release" / assignment / src.name
+        out.append((src.name, nbformat.read(str(src), as_version=4), nbformat.read(str(rel), as_version=4)))
+    return out
+
+
+def cmd_build(args):
+    root = find_root(args.root)
+    if args.check:
+        problems = b.stale(root)
+        print("\n".join(problems) if problems else "source/ and release/ are up to date.")
+        return 1 if problems else 0
+    t = time.time()
+    done = b.build(root)
+    print(f"built {', '.join(done)} in {time.time() - t:.1f} s: source/ and release/ updated.")
+    return 0
+
+
+def _grade_class(root, course_dir, classes, workers, progress=True):
+    """Write simulated submissions {(student, assignment): {notebook: nb}} and grade them."""
+    env = b.prepare_course(root, course_dir)
+    for (student, assignment), notebooks in classes.items():
+        for name, nb in notebooks.items():
+            write(nb, Path(course_dir) / "submitted" / student / assignment / name)
+    return grade(course_dir, workers=workers, env=env, progress=progress), env
+
+
+def cmd_check(args):
+    root = find_root(args.root)
+    chosen = args.assignment or b.assignments(root)
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        classes = {}
+        for a in chosen:
+            for name, src, rel in _notebooks(root, a):
+                classes.setdefault(("ref_solution", a), {})[name] = fill(rel, src)
+                classes.setdefault(("blank_release", a), {})[name] = fill(rel, src, blank="all")
+        t = time.time()
+        results, env = _grade_class(root, tmp, classes, args.workers, progress=not args.quiet)
+        print(f"nbgrader autograde of solution and blank release: {time.time() - t:.1f} s")
+        by = {(r.student, r.assignment): r for r in results}
+
+        def catalogue_runs(a):
+            c = cat.load(root, a)
+            entries = c.wrong + c.alternatives
+            runs = []
+            for name, _, _ in _notebooks(root, a):
+                path = Path(tmp) / "source" / a / name
+                runs.append(run_catalogue(path, entries, env=env))
+            return a, runs
+
+        with ThreadPoolExecutor(max_workers=args.workers or os.cpu_count()) as pool:
+            for a, runs in pool.map(catalogue_runs, chosen):
+                sol, blank = by[("ref_solution", a)], by[("blank_release", a)]
+                ok_sol = sol.auto_max > 0 and sol.auto_score == sol.auto_max and not sol.flags
+                ok_blank = blank.auto_score == 0 and not any(f.startswith("crash") for f in blank.flags)
+                print(f"\n== {a} ==")
+                print(f"  solution       {sol.auto_score:g}/{sol.auto_max:g}  {'OK' if ok_sol else 'FAIL ' + '; '.join(sol.flags)}")
+                print(f"  blank release  {blank.auto_score:g}/{blank.auto_max:g}  {'OK' if ok_blank else 'FAIL ' + '; '.join(blank.flags)}")
+                failures += (not ok_sol) + (not ok_blank)
+                for base, entries in runs:
+                    bad = [t for t, ok in base.items() if not ok]
+                    if bad:
+                        failures += 1
+                        print(f"  FAIL the solution fails {', '.join(bad)} in one kernel")
+                    print(f"  {'entry':34} {'kind':11} {'cell':22} {'points lost':>11}  result")
+                    for e in entries:
+                        lost = sum(e.lost.values())
+                        status = "OK" if e.ok else f"FAIL ({e.error})"
+                        failures += not e.ok
+                        print(f"  {e.name:34} {e.kind:11} {e.cell:22} {lost:>11g}  {status}")
+                    n_wrong = sum(e.kind == "wrong" for e in entries)
+                    print(f"  {n_wrong} wrong answers, {len(entries) - n_wrong} alternative correct answers")
+    print(f"\n{'all checks passed' if not failures else f'{failures} check(s) FAILED'}")
+    return 1 if failures else 0
+
+
+def cmd_grade(args):
+    root = Path(args.course).resolve() if args.course else find_root(args.root)
+    submitted = Path(args.submitted).resolve()
+    if not submitted.is_dir():
+        sys.exit(f"tp-course grade: {submitted} is not a folder of <student>/<assignment>/*.ipynb")
+    t = time.time()
+    results = grade(root, submitted, workers=args.workers)
+    print(format_table(results))
+    csv = write_csv(results, args.csv or root / "reports" / "grades.csv")
+    write_report(results, Path(csv).with_suffix(".json"))
+    print(f"\n{len(results)} submissions graded in {time.time() - t:.1f} s; scores in {csv}; feedback in {root / 'feedback'}")
+    return 0
+
+
+def cmd_demo(args):
+    root = find_root(args.root)
+    t = time.time()
+    done = b.build(root)
+    print(f"built {', '.join(done)} in {time.time() - t:.1f} s")
+    course_dir = root / "build" / "demo"
+    shutil.rmtree(course_dir, ignore_errors=True)
+    classes = {}
+    for a in done:
+        for name, src, rel in _notebooks(root, a):
+            for student, nb in simulated_class(src, rel, cat.load(root, a)).items():
+                classes.setdefault((student, a), {})[name] = nb
+    t = time.time()
+    results, _ = _grade_class(root, course_dir, classes, args.workers)
+    print(format_table(results))
+    csv = write_csv(results, course_dir / "grades.csv")
+    print(f"\n{len(results)} submissions graded in {time.time() - t:.1f} s; scores in {csv}; "
+          f"feedback in {course_dir / 'feedback'}")
+    return 0
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="tp-course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--root", help="course root (default: found from the current folder)")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("build", help="notebooks/ -> source/ -> release/")
+    s.add_argument("--check", action="store_true", help="only say whether source/ and release/ are stale")
+    s.set_defaults(func=cmd_build)
+    s = sub.add_parser("check", help="solution full marks, blank 0, wrong answers lose points")
+    s.add_argument("-a", "--assignment", action="append", help="only this assignment (repeatable)")
+    s.add_argument("-w", "--workers", type=int, default=None, help="parallel nbgrader processes (default: cores)")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_check)
+    s = sub.add_parser("grade", help="autograde a class: <student>/<assignment>/*.ipynb")
+    s.add_argument("submitted", help="folder of submissions in nbgrader's layout")
+    s.add_argument("--course", help="course folder holding nbgrader_config.py and the gradebook (default: root)")
+    s.add_argument("-w", "--workers", type=int, default=None, help="parallel nbgrader processes (default: cores)")
+    s.add_argument("--csv", help="where to write the scores (default: reports/grades.csv)")
+    s.set_defaults(func=cmd_grade)
+    s = sub.add_parser("demo", help="build, simulate a small class, grade it")
+    s.add_argument("-w", "--workers", type=int, default=None)
+    s.set_defaults(func=cmd_demo)
+    args = p.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Simulated students: submissions made from the release and the solutions.
+
+A simulated submission is the release notebook with some answer cells filled:
+with the instructor's solution (a reference student), with the solution followed
+by a catalogue entry's code (a wrong or alternative answer), or left blank.
+"""
+import copy
+import re
+
+import nbformat
+
+_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
+
+
+def solution_text(source_cell):
+    """The solution cell's source without nbgrader's BEGIN/END SOLUTION marker lines."""
+    return _MARKERS.sub("", source_cell.source)
+
+
+def grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def is_answer(cell):
+    return bool(cell.metadata.get("nbgrader", {}).get("solution"))
+
+
+def is_test(cell):
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def fill(release_nb, source_nb, extra=None, blank=()):
+    """A student's notebook: every answer cell solved, except the ``blank`` ones.
+
+    Parameters
+    ----------
+    release_nb, source_nb : NotebookNode
+    extra : dict grade_id -> str
+        Code appended to the solution of that answer cell (a catalogue entry).
+    blank : iterable of grade_id, or "all"
+        Answer cells left as released.
+    """
+    extra = extra or {}
+    solutions = {grade_id(c): c for c in source_nb.cells if is_answer(c)}
+    unknown = set(extra) - set(solutions)
+    if unknown:
+        raise KeyError(f"no answer cell with grade_id {sorted(unknown)} in the source notebook")
+    nb = copy.deepcopy(release_nb)
+    for cell in nb.cells:
+        gid = grade_id(cell)
+        if not is_answer(cell) or blank == "all" or gid in blank:
+            continue
+        text = solution_text(solutions[gid])
+        if gid in extra:
+            text = text.rstrip() + "\n\n" + extra[gid].strip() + "\n"
+        cell.source = text
+    return nb
+
+
+def write(nb, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+
+
+def simulated_class(source_nb, release_nb, catalogue):
+    """A small class for one notebook: {student_id: notebook}.
+
+    - ``ref_solution``: the instructor's solution;
+    - ``blank_release``: the release, untouched;
+    - ``alt_correct``: every answer cell written another correct way (first alternative per cell);
+    - ``wrong_1`` .. ``wrong_3``: catalogued wrong answers dealt out in turn, one per cell at most.
+    """
+    answers = {grade_id(c) for c in source_nb.cells if is_answer(c)}
+    students = {"ref_solution": fill(release_nb, source_nb), "blank_release": fill(release_nb, source_nb, blank="all")}
+    alt = {}
+    for e in catalogue.alternatives:
+        if e.cell in answers:
+            alt.setdefault(e.cell, e.code)
+    if alt:
+        students["alt_correct"] = fill(release_nb, source_nb, extra=alt)
+    wrong = [e for e in catalogue.wrong if e.cell in answers]
+    for k in range(3):
+        extra = {}
+        for e in wrong[k::3]:
+            extra.setdefault(e.cell, e.code)
+        if extra:
+            students[f"wrong_{k + 1}"] = fill(release_nb, source_nb, extra=extra)
+    return students
