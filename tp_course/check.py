@@ -111,10 +111,15 @@ class Harness:
 
 
 def run_catalogue(source_path, entries, env=None):
-    """Run catalogue entries on one source notebook; returns (solution_passed, [EntryResult])."""
+    """Run catalogue entries on one source notebook.
+
+    Returns ({test grade_id: passed} for the solution, seconds the whole notebook took, [EntryResult]).
+    """
     out = []
     with Harness(source_path, env) as h:
+        t = time.time()
         base = h.run_all()
+        base_seconds = time.time() - t
         points = {gid: _points(h.nb.cells[i]) for gid, i in h.tests.items()}
         for e in entries:
             kind = "wrong" if isinstance(e, cat.Wrong) else "alternative"
@@ -141,4 +146,4 @@ def run_catalogue(source_path, entries, env=None):
                 if not res.ok:
                     res.error = "fails " + ", ".join(res.lost)
             out.append(res)
-    return base, out
+    return base, base_seconds, out

@@ -95,7 +95,8 @@ def cmd_check(args):
                 print(f"  solution       {sol.auto_score:g}/{sol.auto_max:g}  {'OK' if ok_sol else 'FAIL ' + '; '.join(sol.flags)}")
                 print(f"  blank release  {blank.auto_score:g}/{blank.auto_max:g}  {'OK' if ok_blank else 'FAIL ' + '; '.join(blank.flags)}")
                 failures += (not ok_sol) + (not ok_blank)
-                for base, entries in runs:
+                for base, seconds, entries in runs:
+                    print(f"  the source notebook runs top to bottom in {seconds:.1f} s")
                     bad = [t for t, ok in base.items() if not ok]
                     if bad:
                         failures += 1

@@ -87,9 +87,9 @@ def _flags_from_notebooks(course_dir, student, assignment):
 
 def read_scores(course_dir, env, student, assignment):
     """Per-cell scores of one submission from the gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
     result = Result(student, assignment)
-    with Gradebook(db_url(course_dir, env)) as gb:
+    with _gradebook(course_dir, env) as gb:
         try:
             sub = gb.find_submission(assignment, student)
         except MissingEntry:
@@ -108,6 +108,22 @@ def read_scores(course_dir, env, student, assignment):
     return result
 
 
+def _gradebook(course_dir, env):
+    """nbgrader's Gradebook; it runs `alembic`, which lives beside this Python."""
+    from nbgrader.api import Gradebook
+    os.environ["PATH"] = env["PATH"]
+    return Gradebook(db_url(course_dir, env))
+
+
+def ensure_in_gradebook(course_dir, env, assignments):
+    """Register the assignments the gradebook does not know yet (``nbgrader generate_assignment``)."""
+    with _gradebook(course_dir, env) as gb:
+        known = {a.name for a in gb.assignments}
+    for a in assignments:
+        if a not in known:
+            nbgrader(["generate_assignment", a, "--force"], course_dir, env)
+
+
 def grade(course_dir, submitted=None, workers=None, env=None, progress=True, feedback=True):
     """Autograde every submission in ``<course_dir>/submitted`` (copied from ``submitted`` first).
 
@@ -122,6 +138,7 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
                   for a in s.iterdir() if a.is_dir() and not a.name.startswith("."))
     logs = course_dir / "logs"
     logs.mkdir(exist_ok=True)
+    ensure_in_gradebook(course_dir, env, sorted({a for _, a in jobs if expected_notebooks(course_dir, a)}))
     problems = {job: inspect_submission(course_dir, target / job[0], job[1]) for job in jobs}
     workers = workers or os.cpu_count() or 1
 

@@ -1,0 +1,29 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+TP_COURSE = str(Path(sys.executable).with_name("tp-course"))
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def run_cli(*args, cwd=ROOT):
+    """Run `tp-course ARGS` and return the completed process (output captured)."""
+    return subprocess.run([TP_COURSE, *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture
+def mini_course(tmp_path):
+    """A tiny course of its own (one assignment, tp0), built, in a temporary folder."""
+    course = tmp_path / "course"
+    shutil.copytree(MINI, course)
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    from tp_course.build import build
+    build(course)
+    return course

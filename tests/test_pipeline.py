@@ -1,0 +1,90 @@
+"""The nbgrader round trip end to end, on a tiny course: build -> class -> grade -> scores."""
+import csv
+import json
+
+import nbformat
+
+from conftest import run_cli
+from tp_course import catalogue as cat
+from tp_course.build import prepare_course
+from tp_course.grade import format_table, grade, write_csv
+from tp_course.students import fill, simulated_class, write
+
+
+def _notebooks(course):
+    src = nbformat.read(str(course / "source" / "tp0" / "tp0_mini.ipynb"), as_version=4)
+    rel = nbformat.read(str(course / "release" / "tp0" / "tp0_mini.ipynb"), as_version=4)
+    return src, rel
+
+
+def test_class_with_broken_submissions_is_graded(mini_course, tmp_path):
+    src, rel = _notebooks(mini_course)
+    work = tmp_path / "grading"
+    env = prepare_course(mini_course, work)
+    sub = tmp_path / "submitted"
+    for student, nb in simulated_class(src, rel, cat.load(mini_course, "tp0")).items():
+        write(nb, sub / student / "tp0" / "tp0_mini.ipynb")
+    (sub / "bad_json" / "tp0").mkdir(parents=True)
+    (sub / "bad_json" / "tp0" / "tp0_mini.ipynb").write_text('{"cells": [')
+    write(fill(rel, src), sub / "renamed" / "tp0" / "my_copy.ipynb")
+    (sub / "latin1" / "tp0").mkdir(parents=True)
+    (sub / "latin1" / "tp0" / "tp0_mini.ipynb").write_bytes("caf\xe9".encode("latin-1"))
+
+    results = grade(work, sub, workers=2, env=env, progress=False)
+    by = {r.student: r for r in results}
+    assert set(by) == {"ref_solution", "blank_release", "alt_correct", "wrong_1", "wrong_2",
+                       "bad_json", "renamed", "latin1"}
+    assert (by["ref_solution"].auto_score, by["ref_solution"].auto_max) == (2, 2)
+    assert by["ref_solution"].cells["test_square"] == (2.0, 2.0)
+    assert by["ref_solution"].manual_max == 1 and by["ref_solution"].flags == []
+    assert by["alt_correct"].auto_score == 2
+    for s in ("blank_release", "wrong_1", "wrong_2"):
+        assert by[s].auto_score == 0, s
+    assert any("not a valid notebook" in f for f in by["bad_json"].flags)
+    assert any("missing file: tp0_mini.ipynb (found my_copy.ipynb: renamed?" in f for f in by["renamed"].flags)
+    assert any("not UTF-8" in f or "not a valid notebook" in f for f in by["latin1"].flags)
+    for s in ("bad_json", "renamed", "latin1"):
+        assert by[s].auto_score == 0
+    assert (work / "feedback" / "ref_solution" / "tp0" / "tp0_mini.html").exists()
+    assert by["ref_solution"].feedback.endswith("tp0_mini.html")
+
+    table = format_table(results)
+    assert "ref_solution" in table and "missing file" in table
+    rows = list(csv.DictReader(open(write_csv(results, tmp_path / "grades.csv"))))
+    assert {r["student"]: r["auto_score"] for r in rows}["ref_solution"] == "2"
+
+    # grading a late submission later loses nothing already in the gradebook
+    late = tmp_path / "late"
+    write(fill(rel, src), late / "late_student" / "tp0" / "tp0_mini.ipynb")
+    again = {r.student: r for r in grade(work, late, workers=1, env=env, progress=False, feedback=False)}
+    assert again["late_student"].auto_score == 2
+    assert again["ref_solution"].auto_score == 2 and again["alt_correct"].auto_score == 2
+
+
+def test_cli_check_passes_on_a_good_catalogue(mini_course):
+    proc = run_cli("check", "-q", cwd=mini_course)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "solution       2/2  OK" in proc.stdout and "blank release  0/2  OK" in proc.stdout
+    assert "square-sign" in proc.stdout and "all checks passed" in proc.stdout
+
+
+def test_cli_check_fails_when_a_wrong_answer_is_not_caught(mini_course):
+    (mini_course / "tests" / "catalogue" / "tp0.py").write_text(
+        "from tp_course.catalogue import Wrong\n"
+        "WRONG = [Wrong('not-really-wrong', cell='square', fails=['test_square'], code='def square(x):\\n    return x**2')]\n")
+    proc = run_cli("check", "-q", cwd=mini_course)
+    assert proc.returncode == 1
+    assert "not-really-wrong" in proc.stdout and "FAIL (passes test_square)" in proc.stdout
+
+
+def test_cli_grade_writes_table_csv_and_feedback(mini_course, tmp_path):
+    src, rel = _notebooks(mini_course)
+    write(fill(rel, src), tmp_path / "in" / "ada" / "tp0" / "tp0_mini.ipynb")
+    write(fill(rel, src, blank="all"), tmp_path / "in" / "bob" / "tp0" / "tp0_mini.ipynb")
+    proc = run_cli("grade", str(tmp_path / "in"), "--course", str(mini_course), cwd=mini_course)
+    assert proc.returncode == 0, proc.stderr
+    assert "2 submissions graded" in proc.stdout
+    rows = {r["student"]: r for r in csv.DictReader(open(mini_course / "reports" / "grades.csv"))}
+    assert rows["ada"]["auto_score"] == "2" and rows["bob"]["auto_score"] == "0"
+    assert json.loads((mini_course / "reports" / "grades.json").read_text())[0]["student"] == "ada"
+    assert (mini_course / "feedback" / "ada" / "tp0" / "tp0_mini.html").exists()
