@@ -42,10 +42,11 @@ def _failed(cell):
 class Harness:
     """One kernel on a source notebook; runs variants of its answer cells."""
 
-    def __init__(self, source_path, env=None, timeout=300):
+    def __init__(self, source_path, env=None, timeout=120):
         self.path = Path(source_path)
         self.nb = nbformat.read(str(self.path), as_version=4)
         self.client = NotebookClient(self.nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                     interrupt_on_timeout=True,
                                      resources={"metadata": {"path": str(self.path.parent)}})
         self._env = env
         self.answers = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_answer(c) and c.cell_type == "code"}
@@ -134,7 +135,12 @@ def run_catalogue(source_path, entries, env=None):
                 res.error = f"no test cell {missing} in {Path(source_path).name}"
                 out.append(res)
                 continue
-            passed = h.variant(e.cell, e.code, expected)
+            try:
+                passed = h.variant(e.cell, e.code, expected)
+            except Exception as exc:  # a timeout or a dead kernel: say which entry did it
+                res.error = f"could not run: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+                out.append(res)
+                continue
             res.expected = expected
             res.lost = {t: points[t] for t, ok in passed.items() if not ok}
             if kind == "wrong":

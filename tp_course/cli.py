@@ -20,7 +20,7 @@ from . import build as b
 from . import catalogue as cat
 from .check import run_catalogue
 from .grade import format_table, grade, write_csv, write_report
-from .students import fill, simulated_class, write
+from .students import fill, grade_id, is_answer, simulated_class, write
 
 
 def find_root(start=None):
@@ -80,10 +80,13 @@ def cmd_check(args):
         def catalogue_runs(a):
             c = cat.load(root, a)
             entries = c.wrong + c.alternatives
+            notebooks = _notebooks(root, a)
+            owner = {grade_id(c): name for name, src, _ in notebooks for c in src.cells if is_answer(c)}
             runs = []
-            for name, _, _ in _notebooks(root, a):
-                path = Path(tmp) / "source" / a / name
-                runs.append(run_catalogue(path, entries, env=env))
+            for i, (name, _, _) in enumerate(notebooks):
+                # each entry runs on the notebook holding its cell; unknown cells are reported by the first
+                mine = [e for e in entries if owner.get(e.cell, notebooks[0][0] if i == 0 else None) == name]
+                runs.append(run_catalogue(Path(tmp) / "source" / a / name, mine, env=env))
             return a, runs
 
         with ThreadPoolExecutor(max_workers=args.workers or os.cpu_count()) as pool:

@@ -206,3 +206,57 @@ def check_elementwise(name, func, reference, seed=0, scale=20.0,
             check_array(what, got, expected, rtol=rtol, atol=atol)
             if not np.array_equal(x, x_before):
                 raise AssertionError(f"{name} modified its argument x in place: work on a copy.")
+
+
+def tp2_check_backward(backward_fn, rng, sizes, activations=("tanh", "relu")):
+    """Hidden test of TP2's backward functions: every gradient against a numerical one.
+
+    ``backward_fn(x, y, params, cache, activation)`` must return a dict with the gradients
+    "y_tilde", "W_y", "b_y", "h", "h_tilde", "W_h", "b_h"; the cache comes from
+    :func:`tp2_forward` (so a wrong forward does not cost the backward points).
+    """
+    from scipy.special import logsumexp
+    from tp_utils.testing import check_array
+    keys = ["y_tilde", "W_y", "b_y", "h", "h_tilde", "W_h", "b_h"]
+    for n_x, n_h, n_y in sizes:
+        for act in activations:
+            params = tp2_random_params(rng, n_x, n_h, n_y)
+            x, y = rng.normal(size=n_x), int(rng.integers(n_y))
+            cache = tp2_forward(x, params, act)
+            grads = backward_fn(x.copy(), y, {k: v.copy() for k, v in params.items()},
+                                {k: v.copy() for k, v in cache.items()}, act)
+            if not isinstance(grads, dict) or any(k not in grads for k in keys):
+                raise AssertionError(f"the gradients should be a dict with the keys {keys}")
+            ref = {}
+            for name in params:
+                def f(value, name=name):
+                    p = dict(params)
+                    p[name] = value
+                    return tp2_loss(x, y, p, act)
+                ref[name] = numerical_gradient(f, params[name].copy())
+            lse = lambda t: logsumexp(t) - t[y]
+            act_fn = np.tanh if act == "tanh" else (lambda t: np.where(t > 0, t, 0.0))
+            ref["y_tilde"] = numerical_gradient(lse, cache["y_tilde"].copy())
+            ref["h"] = numerical_gradient(lambda t: lse(params["W_y"] @ t + params["b_y"]), cache["h"].copy())
+            ref["h_tilde"] = numerical_gradient(lambda t: lse(params["W_y"] @ act_fn(t) + params["b_y"]),
+                                                cache["h_tilde"].copy())
+            for name in keys:
+                check_array(f"grads['{name}'] ({act}, n_x={n_x}, n_h={n_h}, n_y={n_y})",
+                            grads[name], ref[name], rtol=1e-5, atol=1e-7)
+
+
+def tp3_check_gradient(name, analytic, numeric, rtol=1e-4, atol=1e-6):
+    """Compare an analytic gradient with a numerical one, tolerant to tiny entries.
+
+    Passes when ``|a - n| <= atol * max(1, max|n|) + rtol * |n|`` everywhere (the CS231n relative
+    error alone flags entries of 1e-7 that agree to 4 digits). On failure, raises
+    ``AssertionError`` with ``tp_utils.gradcheck.gradient_report``'s explanation.
+    """
+    from tp_utils.gradcheck import gradient_report
+    from tp_utils.testing import check_shape
+    numeric = np.asarray(numeric, dtype=float)
+    check_shape(name, analytic, numeric.shape)
+    a = np.asarray(analytic, dtype=float)
+    scale = max(1.0, float(np.abs(numeric).max())) if numeric.size else 1.0
+    if not np.all(np.abs(a - numeric) <= atol * scale + rtol * np.abs(numeric)):
+        raise AssertionError(gradient_report(a, numeric, name)[1])
