@@ -63,3 +63,9 @@ def test_check_gradient_raises_with_report():
     assert check_gradient("db", g, g) == 0.0
     assert "db is wrong" in message(check_gradient, "db", -g, g)
     assert "shape" in gradient_report(np.ones(3), np.ones(4))[1]
+
+
+def test_no_constant_factor_hint_when_gradients_agree():
+    g = np.array([1.0, 2.0, 3.0])
+    top, text = gradient_report(g, g * (1 + 1e-6))
+    assert 1e-7 < top < 1e-2 and "borderline" in text and "times the numerical" not in text

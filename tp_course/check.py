@@ -64,7 +64,11 @@ class Harness:
         cell = nbformat.from_dict(dict(cell, outputs=[]))
         if cell.cell_type != "code":
             return cell
-        self.client.execute_cell(cell, index)
+        original = self.nb.cells[index]
+        try:
+            self.client.execute_cell(cell, index)
+        finally:  # nbclient stores the executed cell in the notebook: keep the source notebook intact
+            self.nb.cells[index] = original
         return cell
 
     def run_all(self):

@@ -59,7 +59,7 @@ def gradient_report(analytic, numeric, name="gradient", worst=3):
         ratio = np.sum(a * n) / max(np.sum(n * n), 1e-300)
         if np.allclose(a, -n, rtol=1e-4, atol=1e-9):
             lines.append("  The analytic gradient is the opposite of the numerical one: a sign error?")
-        elif abs(ratio) > 1e-12 and np.allclose(a, ratio * n, rtol=1e-4, atol=1e-9):
+        elif abs(ratio - 1) > 1e-3 and abs(ratio) > 1e-12 and np.allclose(a, ratio * n, rtol=1e-4, atol=1e-9):
             lines.append(f"  The analytic gradient is {ratio:.4g} times the numerical one: "
                          "a missing or extra constant factor (1/N? 2?)")
     return top, "\n".join(lines)
