@@ -88,10 +88,10 @@ def write_sources(root, out=None):
     return written
 
 
-def prepare_course(root, course_dir, source=None):
+def prepare_course(root, course_dir, source=None, only=None):
     """Make ``course_dir`` a course of its own: the config, ``source/`` and a fresh gradebook.
 
-    ``source`` defaults to ``root/source``.
+    ``source`` defaults to ``root/source``; ``only`` limits it to some assignments.
 
     The gradebook gets every assignment (``nbgrader generate_assignment``), so the
     copy can release, autograde and give feedback without touching ``root``.
@@ -106,7 +106,8 @@ def prepare_course(root, course_dir, source=None):
     env["TP_COURSE_DB_URL"] = "sqlite:///" + str(course_dir / "gradebook.db")
     env["TP_COURSE_EXCHANGE"] = str(course_dir / "exchange")
     for a in sorted(p.name for p in (course_dir / "source").iterdir() if p.is_dir()):
-        nbgrader(["generate_assignment", a, "--force"], course_dir, env)
+        if only is None or a in only:
+            nbgrader(["generate_assignment", a, "--force"], course_dir, env)
     return env
 
 

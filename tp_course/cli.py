@@ -55,7 +55,7 @@ def cmd_build(args):
 
 def _grade_class(root, course_dir, classes, workers, progress=True):
     """Write simulated submissions {(student, assignment): {notebook: nb}} and grade them."""
-    env = b.prepare_course(root, course_dir)
+    env = b.prepare_course(root, course_dir, only={a for _, a in classes})
     for (student, assignment), notebooks in classes.items():
         for name, nb in notebooks.items():
             write(nb, Path(course_dir) / "submitted" / student / assignment / name)
