@@ -55,22 +55,28 @@ def plot_error_vs_eps(eps, errors, label=None, ax=None, guides=False):
         Legend entry for this curve.
     ax : matplotlib Axes, optional
     guides : bool
-        Also draw dashed grey slopes ``eps`` and ``eps**2`` (truncation error of the
+        Also draw dotted grey slopes ``eps`` and ``eps**2`` (truncation error of the
         forward and central differences) and ``1e-16 / eps`` (rounding error).
 
     Returns
     -------
     matplotlib Axes
     """
+    eps = np.asarray(eps, dtype=float).ravel()
+    errors = np.asarray(errors, dtype=float).ravel()
+    if eps.shape != errors.shape:
+        raise ValueError(f"{eps.size} steps eps but {errors.size} errors: give one error per step.")
+    if not np.all(eps > 0):
+        raise ValueError("every step eps must be positive (it is drawn on a log axis).")
     ax = _axes(ax)
-    eps = np.asarray(eps, dtype=float)
-    errors = np.maximum(np.abs(np.asarray(errors, dtype=float)), 1e-20)
+    errors = np.maximum(np.abs(errors), 1e-20)
     ax.loglog(eps, errors, "o-", ms=3, label=label, gid="error-vs-eps")
     if guides:
-        for y, text in ((eps, r"$\varepsilon$"), (eps ** 2, r"$\varepsilon^2$"),
-                        (1e-16 / eps, r"$10^{-16}/\varepsilon$")):
+        big, small = np.argmax(eps), np.argmin(eps)
+        for y, text, at in ((eps, r"$\varepsilon$", big), (eps ** 2, r"$\varepsilon^2$", big),
+                            (1e-16 / eps, r"$10^{-16}/\varepsilon$", small)):
             ax.loglog(eps, y, ":", color="grey", lw=1)
-            ax.annotate(text, (eps[-1], y[-1]), color="grey", fontsize=8)
+            ax.annotate(text, (eps[at], y[at]), color="grey", fontsize=8)
     # zoom on the error curves (all of them, if called several times), not on the guides
     ys = np.concatenate([line.get_ydata() for line in ax.get_lines() if line.get_gid() == "error-vs-eps"])
     ax.set_ylim(max(1e-18, ys.min() / 10), max(1.0, ys.max() * 10))
@@ -113,10 +119,12 @@ def plot_timings(sizes, timings, ax=None, speedup=True):
         labels = list(curves)
         first, last = curves[labels[0]], curves[labels[-1]]
         ratio = first / np.maximum(last, 1e-12)
+        def times(r):
+            return f"x{r:.0f}" if r >= 10 else f"x{r:.1f}"
         for n, t, r in zip(sizes, last, ratio):
-            ax.annotate(f"x{r:.0f}" if r >= 10 else f"x{r:.1f}", (n, max(t, 1e-9)),
+            ax.annotate(times(r), (n, max(t, 1e-9)),
                         textcoords="offset points", xytext=(0, -12), ha="center", fontsize=8)
-        ax.set_title(f"{labels[-1]} is x{ratio[-1]:.0f} faster than {labels[0]} at N = {sizes[-1]:.0f}")
+        ax.set_title(f"{labels[-1]} is {times(ratio[-1])} faster than {labels[0]} at N = {sizes[-1]:.0f}")
     ax.set_xlabel("batch size N")
     ax.set_ylabel("seconds per call")
     ax.grid(True, which="major", alpha=0.3)
@@ -153,3 +161,259 @@ def plot_layer_std(stds, ax=None, logy=True):
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
     return ax
+
+
+# ----------------------------------------------------------------------------- TP4: training
+def plot_curves(curves, ax=None, xlabel="epoch", ylabel="loss", logy=False, title=None):
+    """Several curves on one axes, e.g. the training loss for several learning rates (TP4).
+
+    Parameters
+    ----------
+    curves : dict {label: sequence of float}
+        One curve per entry, drawn against 1, 2, ... (the epochs).
+    ax : matplotlib Axes, optional
+    xlabel, ylabel, title : str
+    logy : bool
+        Logarithmic y axis; non-finite values (a diverging run) are not drawn.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _axes(ax)
+    for label, values in curves.items():
+        v = np.asarray(values, dtype=float)
+        v = np.where(np.isfinite(v), v, np.nan)
+        ax.plot(np.arange(1, v.size + 1), v, label=str(label))
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_learning_curves(history, ax=None, metrics=("loss", "acc")):
+    """Learning curves: each metric on the training and the validation data, per epoch (TP4).
+
+    Parameters
+    ----------
+    history : dict {name: list of float}
+        As returned by ``train``: ``"loss"``, ``"acc"`` and, if there was
+        validation data, ``"val_loss"``, ``"val_acc"`` (one value per epoch).
+    ax : matplotlib Axes or sequence of Axes, optional
+        One axes per metric; by default a new figure with one column per metric.
+    metrics : sequence of str
+        Which metrics to draw (those missing from ``history`` are skipped).
+
+    Returns
+    -------
+    ndarray of matplotlib Axes, one per metric
+    """
+    metrics = [m for m in metrics if m in history]
+    if ax is None:
+        _, ax = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+    axes = np.atleast_1d(np.asarray(ax, dtype=object)).ravel()
+    if len(axes) < len(metrics):
+        raise ValueError(f"{len(metrics)} metrics to draw but {len(axes)} axes given")
+    names = {"loss": "loss (cross-entropy)", "acc": "accuracy"}
+    for a, m in zip(axes, metrics):
+        train = np.asarray(history[m], dtype=float)
+        epochs = np.arange(1, train.size + 1)
+        a.plot(epochs, train, label="train")
+        if f"val_{m}" in history and len(history[f"val_{m}"]):
+            val = np.asarray(history[f"val_{m}"], dtype=float)
+            a.plot(np.arange(1, val.size + 1), val, "--", label="validation")
+        a.set_xlabel("epoch")
+        a.set_ylabel(names.get(m, m))
+        a.grid(True, alpha=0.3)
+        a.legend()
+    return axes[:len(metrics)]
+
+
+def plot_decision_boundary(predict, X, y, ax=None, resolution=200, margin=0.5):
+    """Decision regions of a 2-D classifier, with the data on top (TP4).
+
+    Parameters
+    ----------
+    predict : callable
+        ``predict(points)`` with ``points`` of shape (M, 2) returns either class
+        probabilities of shape (M, K) or labels of shape (M,).
+    X : array of shape (N, 2)
+        The data (only two features: a plane).
+    y : int array of shape (N,)
+        Their labels (the colours of the points).
+    ax : matplotlib Axes, optional
+    resolution : int
+        Grid points per axis.
+    margin : float
+        How far the grid extends beyond the data.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from sklearn.inspection import DecisionBoundaryDisplay
+
+    ax = _axes(ax)
+    X, y = np.asarray(X), np.asarray(y)
+    x0 = np.linspace(X[:, 0].min() - margin, X[:, 0].max() + margin, resolution)
+    x1 = np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, resolution)
+    xx0, xx1 = np.meshgrid(x0, x1)
+    grid = np.c_[xx0.ravel(), xx1.ravel()].astype(X.dtype if X.dtype.kind == "f" else float)
+    out = np.asarray(predict(grid))
+    binary = out.ndim == 2 and out.shape[1] == 2
+    if binary:  # binary: the probability of class 1, shaded
+        response = out[:, 1]
+        display = DecisionBoundaryDisplay(xx0=xx0, xx1=xx1, n_classes=2,
+                                          response=response.reshape(xx0.shape))
+        display.plot(ax=ax, plot_method="contourf", cmap="RdBu_r", alpha=0.6,
+                     levels=np.linspace(0, 1, 11))
+    else:  # the predicted class, one colour per class (as the points)
+        response = out.argmax(axis=1) if out.ndim == 2 else out
+        ax.pcolormesh(xx0, xx1, response.reshape(xx0.shape), cmap="tab10", vmin=0, vmax=9,
+                      alpha=0.3, shading="auto")
+    if binary:
+        ax.contour(xx0, xx1, response.reshape(xx0.shape), levels=[0.5], colors="k", linewidths=1)
+        ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", vmin=0, vmax=1, s=12,
+                   edgecolors="k", linewidths=0.3)
+    else:
+        ax.scatter(X[:, 0], X[:, 1], c=y, cmap="tab10", vmin=0, vmax=9, s=12,
+                   edgecolors="k", linewidths=0.3)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return ax
+
+
+def plot_confusion_matrix(y_true, y_pred, ax=None, normalize=None, labels=None):
+    """Confusion matrix (matrice de confusion): row = true class, column = predicted class (TP4).
+
+    Parameters
+    ----------
+    y_true, y_pred : int arrays of shape (N,)
+    ax : matplotlib Axes, optional
+    normalize : {None, "true", "pred", "all"}
+        As in scikit-learn: counts (None) or fractions per row / column / overall.
+    labels : sequence, optional
+        The classes to show (default: all that appear).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    ax = _axes(ax)
+    ConfusionMatrixDisplay.from_predictions(
+        y_true, y_pred, labels=labels, normalize=normalize, ax=ax, colorbar=False,
+        values_format=".2f" if normalize else "d", cmap="Blues")
+    ax.set_title(f"accuracy {np.mean(np.asarray(y_true) == np.asarray(y_pred)):.1%}")
+    return ax
+
+
+def _grid(n, n_cols, fig, size=1.2):
+    n_cols = max(1, min(n_cols, n))
+    n_rows = int(np.ceil(n / n_cols))
+    if fig is None:
+        fig = plt.figure(figsize=(size * n_cols, (size + 0.25) * n_rows))
+    axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
+    for a in axes:
+        a.set_axis_off()
+    return fig, axes
+
+
+def plot_image_grid(images, titles=None, fig=None, n_cols=8, shape=(28, 28), cmap="gray_r"):
+    """A grid of small images, each with an optional title (TP4).
+
+    Parameters
+    ----------
+    images : array of shape (n, h*w) or (n, h, w)
+        One image per row (e.g. MNIST digits of 784 pixels).
+    titles : sequence of str, optional, length n
+    fig : matplotlib Figure, optional
+        An empty figure to draw in (default: a new one).
+    n_cols : int
+    shape : (h, w)
+        Image shape when the rows are flat.
+    cmap : str
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    images = np.asarray(images)
+    fig, axes = _grid(len(images), n_cols, fig)
+    for i, img in enumerate(images):
+        axes[i].imshow(img.reshape(shape), cmap=cmap)
+        if titles is not None:
+            axes[i].set_title(titles[i], fontsize=8)
+    return fig
+
+
+def plot_worst_mistakes(X, y_true, proba, k=16, fig=None, n_cols=8, shape=(28, 28)):
+    """The k misclassified images the network was most confident about (TP4).
+
+    "Worst" means the lowest probability given to the true class. Each title
+    reads ``pred 3 (0.97) / true 5``.
+
+    Parameters
+    ----------
+    X : array of shape (N, h*w), the images (one per row)
+    y_true : int array of shape (N,)
+    proba : array of shape (N, K), the predicted class probabilities
+    k : int, how many to show (fewer if there are fewer mistakes)
+    fig : matplotlib Figure, optional
+    n_cols : int
+    shape : (h, w)
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    y_true, proba = np.asarray(y_true), np.asarray(proba)
+    pred = proba.argmax(axis=1)
+    wrong = np.flatnonzero(pred != y_true)
+    worst = wrong[np.argsort(proba[wrong, y_true[wrong]], kind="stable")][:k]
+    titles = [f"pred {pred[i]} ({proba[i, pred[i]]:.2f})\ntrue {y_true[i]}" for i in worst]
+    if len(worst) == 0:
+        fig = plt.figure(figsize=(3, 1)) if fig is None else fig
+        fig.text(0.5, 0.5, "no mistakes", ha="center")
+        return fig
+    fig = plot_image_grid(np.asarray(X)[worst], titles, fig=fig, n_cols=n_cols, shape=shape)
+    fig.suptitle(f"{len(worst)} worst of {len(wrong)} mistakes", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_weight_images(W, fig=None, n=32, n_cols=8, shape=(28, 28)):
+    """First-layer weights as images: row i of W is what hidden unit i looks for (TP4).
+
+    Parameters
+    ----------
+    W : array of shape (n_hidden, h*w)
+        First-layer weights, course convention (n_out, n_in).
+    fig : matplotlib Figure, optional
+    n : int, how many hidden units to show
+    n_cols : int
+    shape : (h, w)
+
+    Returns
+    -------
+    matplotlib Figure
+        Blue: positive weight (this pixel on excites the unit), red: negative;
+        each image has its own symmetric colour scale.
+    """
+    W = np.asarray(W)
+    if W.ndim != 2 or W.shape[1] != int(np.prod(shape)):
+        raise ValueError(f"W has shape {W.shape}; expected (n_hidden, {int(np.prod(shape))}), "
+                         "one row per hidden unit (did you pass W.T?)")
+    W = W[:n]
+    fig, axes = _grid(len(W), n_cols, fig, size=1.0)
+    for i, w in enumerate(W):
+        m = float(np.abs(w).max()) or 1.0
+        axes[i].imshow(w.reshape(shape), cmap="RdBu", vmin=-m, vmax=m)
+        axes[i].set_title(f"unit {i}", fontsize=7)
+    return fig
