@@ -74,3 +74,8 @@ def test_plot_layer_std_linear_scale(ax):
     plot_layer_std({"a": [1.0, 0.5]}, ax=ax, logy=False)
     assert ax.get_yscale() == "linear"
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [1.0, 0.5])
+
+
+def test_plot_timings_title_uses_the_same_format_as_the_annotations(ax):
+    plot_timings([1, 2], {"a": [1.0, 1.1], "b": [0.5, 1.0]}, ax=ax)
+    assert "x1.1" in ax.get_title()

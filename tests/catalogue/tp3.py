@@ -1,0 +1,960 @@
+"""TP3 (batches and depth): wrong answers and alternative correct answers.
+
+Each ``code`` is appended to the instructor's solution cell ``cell``, so it only redefines
+what a student would have written differently. The seeds' slips are here:
+
+- seed 000 (batch backward of the 2-layer MLP): ``grad Y_tilde = Y - Y``, ``grad b^h = grad H_tilde^T X``,
+  ``sum_ligne`` (a sum within each row) for the bias gradients, ``grad Y_tilde = Yhat - Y`` without the
+  1/N of the mean loss;
+- seed 002 (N-layer recurrence): ``Z = A W + B`` with W of shape (n_in, n_out), ``dL/dB = dL/dZ`` (no sum
+  over the examples), ``dL/dW = dL/dZ . A^T`` (factors in the column-vector order), the error of a
+  layer taken as ``dL/dA^N * f'(Z^i)`` without going through the layers above, the gradient with
+  respect to the probabilities ``-Y / Yhat`` used as the gradient of the scores, "W. random. uniform."
+  (positive weights);
+- seed 003 (losses): the hinge sum including the correct class, the margin the wrong way round.
+"""
+from tp_course.catalogue import Alternative, Wrong
+
+WRONG = [
+    # --- 1.1 softmax_rows ---------------------------------------------------------------------
+    Wrong("softmax-naive-overflow", cell="softmax_rows", fails=["test_softmax_rows"],
+          why="exp(1000) = inf: inf/inf = nan without subtracting the row max",
+          code='''
+def softmax_rows(Z):
+    E = np.exp(Z)
+    return E / E.sum(axis=1, keepdims=True)
+'''),
+    Wrong("softmax-columns", cell="softmax_rows", fails=["test_softmax_rows"],
+          why="normalises each column (axis=0): one example per row means axis=1",
+          code='''
+def softmax_rows(Z):
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+'''),
+    Wrong("softmax-global-max", cell="softmax_rows", fails=["test_softmax_rows"],
+          why="subtracts the max of the whole array: a row 2000 below underflows to 0/0 = nan",
+          code='''
+def softmax_rows(Z):
+    E = np.exp(Z - Z.max())
+    return E / E.sum(axis=1, keepdims=True)
+'''),
+    Wrong("softmax-no-keepdims", cell="softmax_rows", fails=["test_softmax_rows"],
+          why="Z.max(axis=1) has shape (N,): broadcasts along the wrong axis on a square Z (and errors otherwise)",
+          code='''
+def softmax_rows(Z):
+    E = np.exp(Z - Z.max(axis=1))
+    return E / E.sum(axis=1)
+'''),
+    Wrong("softmax-global-normalisation", cell="softmax_rows", fails=["test_softmax_rows"],
+          why="divides by the sum of the whole batch: the rows no longer sum to 1",
+          code='''
+def softmax_rows(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum()
+'''),
+
+    # --- 1.2 cross_entropy --------------------------------------------------------------------
+    Wrong("ce-log-of-probabilities", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="-mean(sum(Y * log(softmax(S)))): log(0) = -inf when the target's probability underflows",
+          code='''
+def cross_entropy(S, Y):
+    return float(-np.mean(np.sum(Y * np.log(softmax_rows(S)), axis=1)))
+'''),
+    Wrong("ce-naive-logsumexp", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="log(sum(exp(S))) without the max: exp(1000) overflows",
+          code='''
+def cross_entropy(S, Y):
+    return float(np.mean(np.log(np.exp(S).sum(axis=1)) - np.sum(Y * S, axis=1)))
+'''),
+    Wrong("ce-sum-not-mean", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="sums the per-example losses: the loss grows with N",
+          code='''
+def cross_entropy(S, Y):
+    m = S.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
+    return float(np.sum(lse - np.sum(Y * S, axis=1)))
+'''),
+    Wrong("ce-mean-over-entries", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="np.mean over all N x C entries of -Y log Yhat: divides by C too",
+          code='''
+def cross_entropy(S, Y):
+    m = S.max(axis=1, keepdims=True)
+    log_p = S - m - np.log(np.exp(S - m).sum(axis=1, keepdims=True))
+    return float(-np.mean(Y * log_p))
+'''),
+    Wrong("ce-sign", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="forgets the minus sign: sum(Y * S) - logsumexp(S)",
+          code='''
+def cross_entropy(S, Y):
+    m = S.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
+    return float(np.mean(np.sum(Y * S, axis=1) - lse))
+'''),
+
+    # --- 1.3 forward_batch --------------------------------------------------------------------
+    Wrong("fwd-no-transpose", cell="forward_batch", fails=["test_forward_batch"],
+          why="X @ W_h instead of X @ W_h.T: a shape error, or wrong values when n_x = n_h",
+          code='''
+def forward_batch(X, params):
+    H_tilde = X @ params["W_h"] + params["b_h"]
+    H = np.tanh(H_tilde)
+    Y_tilde = H @ params["W_y"] + params["b_y"]
+    Yhat = softmax_rows(Y_tilde)
+    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
+'''),
+    Wrong("fwd-no-bias", cell="forward_batch", fails=["test_forward_batch"],
+          why="forgets the repmat'ed biases",
+          code='''
+def forward_batch(X, params):
+    H_tilde = X @ params["W_h"].T
+    H = np.tanh(H_tilde)
+    Y_tilde = H @ params["W_y"].T
+    Yhat = softmax_rows(Y_tilde)
+    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
+'''),
+    Wrong("fwd-sigmoid-hidden", cell="forward_batch", fails=["test_forward_batch"],
+          why="a sigmoid hidden layer instead of tanh",
+          code='''
+def forward_batch(X, params):
+    H_tilde = X @ params["W_h"].T + params["b_h"]
+    H = 1 / (1 + np.exp(-H_tilde))
+    Y_tilde = H @ params["W_y"].T + params["b_y"]
+    Yhat = softmax_rows(Y_tilde)
+    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
+'''),
+    Wrong("fwd-softmax-columns", cell="forward_batch", fails=["test_forward_batch"],
+          why="softmax over the batch axis (SoftMax_col instead of SoftMax_line)",
+          code='''
+def forward_batch(X, params):
+    H_tilde = X @ params["W_h"].T + params["b_h"]
+    H = np.tanh(H_tilde)
+    Y_tilde = H @ params["W_y"].T + params["b_y"]
+    Yhat = softmax_rows(Y_tilde.T).T
+    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
+'''),
+    Wrong("fwd-cache-scores-as-probabilities", cell="forward_batch", fails=["test_forward_batch"],
+          why="caches the probabilities under 'Y_tilde' (the scores are needed for a stable loss)",
+          code='''
+def forward_batch(X, params):
+    H_tilde = X @ params["W_h"].T + params["b_h"]
+    H = np.tanh(H_tilde)
+    Yhat = softmax_rows(H @ params["W_y"].T + params["b_y"])
+    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Yhat, "Yhat": Yhat}
+'''),
+
+    # --- 1.4 backward_batch -------------------------------------------------------------------
+    Wrong("bwd-seed-Y-minus-Y", cell="backward_batch", fails=["test_backward_batch"],
+          why="seed 000's typo grad Y_tilde = Y - Y: every gradient is 0",
+          code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (Y - Y) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
+'''),
+    Wrong("bwd-seed-bh-is-dHt-X", cell="backward_batch", fails=["test_backward_batch"],
+          why="seed 000's slip grad b^h = grad H_tilde^T X (that is grad W^h): shape (n_h, n_x)",
+          code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (cache["Yhat"] - Y) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.T @ X,
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
+'''),
+    Wrong("bwd-no-1-over-N", cell="backward_batch", fails=["test_backward_batch"],
+          why="seed 000's grad Y_tilde = Yhat - Y for a mean loss: the gradient of the sum, N times too big",
+          code='''
+def backward_batch(X, Y, params, cache):
+    H = cache["H"]
+    dY_tilde = cache["Yhat"] - Y
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
+'''),
+    Wrong("bwd-sum-ligne", cell="backward_batch", fails=["test_backward_batch"],
+          why="the seed's sum_ligne read literally: sums within each row (axis=1), N numbers per bias",
+          code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (cache["Yhat"] - Y) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=1),
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=1)}
+'''),
+    Wrong("bwd-tanh-derivative-of-pre-activation", cell="backward_batch", fails=["test_backward_batch"],
+          why="1 - H_tilde**2 instead of 1 - H**2",
+          code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (cache["Yhat"] - Y) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - cache["H_tilde"] ** 2)
+    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
+'''),
+    Wrong("bwd-double-mean", cell="backward_batch", fails=["test_backward_batch"],
+          why="divides by N in grad Y_tilde and again in the weight gradients",
+          code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (cache["Yhat"] - Y) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X / N, "b_h": dH_tilde.mean(axis=0),
+            "W_y": dY_tilde.T @ H / N, "b_y": dY_tilde.mean(axis=0)}
+'''),
+    Wrong("bwd-transposed-weight-gradient", cell="backward_batch", fails=["test_backward_batch"],
+          why="H^T grad Y_tilde: the gradient of W_y transposed (shape (n_h, n_y))",
+          code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (cache["Yhat"] - Y) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": X.T @ dH_tilde, "b_h": dH_tilde.sum(axis=0),
+            "W_y": H.T @ dY_tilde, "b_y": dY_tilde.sum(axis=0)}
+'''),
+    Wrong("bwd-sign", cell="backward_batch", fails=["test_backward_batch"],
+          why="Y - Yhat: the gradient of -L (gradient ascent)",
+          code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (Y - cache["Yhat"]) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
+'''),
+
+    # --- 2.1 forward_loop ---------------------------------------------------------------------
+    Wrong("loop-naive-softmax", cell="forward_loop", fails=["test_forward_loop"],
+          why="exp(s) / sum(exp(s)) without the max: nan for large scores",
+          code='''
+def forward_loop(X, params):
+    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
+    for k, x in enumerate(X):
+        h = np.tanh(params["W_h"] @ x + params["b_h"])
+        e = np.exp(params["W_y"] @ h + params["b_y"])
+        Yhat[k] = e / e.sum()
+    return Yhat
+'''),
+    Wrong("loop-no-bias", cell="forward_loop", fails=["test_forward_loop"],
+          why="forgets the biases",
+          code='''
+def forward_loop(X, params):
+    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
+    for k, x in enumerate(X):
+        h = np.tanh(params["W_h"] @ x)
+        s = params["W_y"] @ h
+        e = np.exp(s - s.max())
+        Yhat[k] = e / e.sum()
+    return Yhat
+'''),
+    Wrong("loop-W-transposed", cell="forward_loop", fails=["test_forward_loop"],
+          why="W.T @ x: a shape error, or wrong values for square weights",
+          code='''
+def forward_loop(X, params):
+    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
+    for k, x in enumerate(X):
+        h = np.tanh(params["W_h"].T @ x + params["b_h"])
+        s = params["W_y"].T @ h + params["b_y"]
+        e = np.exp(s - s.max())
+        Yhat[k] = e / e.sum()
+    return Yhat
+'''),
+    Wrong("loop-scores-not-probabilities", cell="forward_loop", fails=["test_forward_loop"],
+          why="returns the scores y_tilde, forgets the softmax",
+          code='''
+def forward_loop(X, params):
+    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
+    for k, x in enumerate(X):
+        h = np.tanh(params["W_h"] @ x + params["b_h"])
+        Yhat[k] = params["W_y"] @ h + params["b_y"]
+    return Yhat
+'''),
+
+    # --- 3.1 mse_loss -------------------------------------------------------------------------
+    Wrong("mse-no-half", cell="mse_loss", fails=["test_mse_loss"],
+          why="forgets the 1/2 of the course's MSE (and the factor 2 in the gradient)",
+          code='''
+def mse_loss(S, T):
+    N = S.shape[0]
+    return float(np.sum((S - T) ** 2) / N), 2 * (S - T) / N
+'''),
+    Wrong("mse-mean-over-entries", cell="mse_loss", fails=["test_mse_loss"],
+          why="np.mean over all N x C entries: divides by C too",
+          code='''
+def mse_loss(S, T):
+    return float(0.5 * np.mean((S - T) ** 2)), (S - T) / S.size
+'''),
+    Wrong("mse-sum-over-examples", cell="mse_loss", fails=["test_mse_loss"],
+          why="the seed's 1/2 sum: a sum over the examples, not a mean",
+          code='''
+def mse_loss(S, T):
+    return float(0.5 * np.sum((S - T) ** 2)), S - T
+'''),
+    Wrong("mse-gradient-sign", cell="mse_loss", fails=["test_mse_loss"],
+          why="(T - S) / N: the gradient of -L",
+          code='''
+def mse_loss(S, T):
+    N = S.shape[0]
+    return float(0.5 * np.sum((S - T) ** 2) / N), (T - S) / N
+'''),
+    Wrong("mse-gradient-no-1-over-N", cell="mse_loss", fails=["test_mse_loss"],
+          why="a mean loss but the gradient of the sum",
+          code='''
+def mse_loss(S, T):
+    N = S.shape[0]
+    return float(0.5 * np.sum((S - T) ** 2) / N), S - T
+'''),
+
+    # --- 3.2 softmax_cross_entropy ------------------------------------------------------------
+    Wrong("sce-no-1-over-N", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
+          why="dS = softmax(S) - Y without the 1/N of the mean",
+          code='''
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    m = S.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
+    dS = softmax_rows(S)
+    dS[np.arange(N), y] -= 1
+    return float(np.mean(lse - S[np.arange(N), y])), dS
+'''),
+    Wrong("sce-gradient-wrt-probabilities", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
+          why="seed 002's -Y / Yhat: the gradient with respect to the probabilities, not the scores",
+          code='''
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    m = S.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
+    Y = np.eye(S.shape[1])[y]
+    return float(np.mean(lse - S[np.arange(N), y])), -Y / softmax_rows(S) / N
+'''),
+    Wrong("sce-sign", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
+          why="(Y - softmax(S)) / N",
+          code='''
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    m = S.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
+    dS = -softmax_rows(S)
+    dS[np.arange(N), y] += 1
+    return float(np.mean(lse - S[np.arange(N), y])), dS / N
+'''),
+    Wrong("sce-log-of-probabilities", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
+          why="-mean(log(softmax(S)[y])): log(0) = -inf for a huge gap",
+          code='''
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    P = softmax_rows(S)
+    dS = P.copy()
+    dS[np.arange(N), y] -= 1
+    return float(-np.mean(np.log(P[np.arange(N), y]))), dS / N
+'''),
+    Wrong("sce-loss-summed", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
+          why="the loss is a sum over the examples while dS is for the mean",
+          code='''
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    m = S.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
+    dS = softmax_rows(S)
+    dS[np.arange(N), y] -= 1
+    return float(np.sum(lse - S[np.arange(N), y])), dS / N
+'''),
+
+    # --- 3.3 hinge_loss -----------------------------------------------------------------------
+    Wrong("hinge-includes-correct-class", cell="hinge_loss", fails=["test_hinge_loss"],
+          why="sums over all j, the correct class included: +1 per example (4.5 on the slide)",
+          code='''
+def hinge_loss(S, y):
+    N = S.shape[0]
+    rows = np.arange(N)
+    M = np.maximum(0, S - S[rows, y][:, None] + 1)
+    dS = (M > 0).astype(float)
+    dS[rows, y] -= dS.sum(axis=1)
+    return float(M.sum() / N), dS / N
+'''),
+    Wrong("hinge-no-correct-class-gradient", cell="hinge_loss", fails=["test_hinge_loss"],
+          why="forgets that s_y appears (with a minus sign) in every active term",
+          code='''
+def hinge_loss(S, y):
+    N = S.shape[0]
+    rows = np.arange(N)
+    M = np.maximum(0, S - S[rows, y][:, None] + 1)
+    M[rows, y] = 0
+    return float(M.sum() / N), (M > 0).astype(float) / N
+'''),
+    Wrong("hinge-margin-reversed", cell="hinge_loss", fails=["test_hinge_loss"],
+          why="max(0, s_y - s_j + 1): the margin the wrong way round",
+          code='''
+def hinge_loss(S, y):
+    N = S.shape[0]
+    rows = np.arange(N)
+    M = np.maximum(0, S[rows, y][:, None] - S + 1)
+    M[rows, y] = 0
+    dS = -(M > 0).astype(float)
+    dS[rows, y] = (M > 0).sum(axis=1)
+    return float(M.sum() / N), dS / N
+'''),
+    Wrong("hinge-sum-not-mean", cell="hinge_loss", fails=["test_hinge_loss"],
+          why="the total 10.5 of the slide instead of the mean 3.5",
+          code='''
+def hinge_loss(S, y):
+    N = S.shape[0]
+    rows = np.arange(N)
+    M = np.maximum(0, S - S[rows, y][:, None] + 1)
+    M[rows, y] = 0
+    dS = (M > 0).astype(float)
+    dS[rows, y] = -dS.sum(axis=1)
+    return float(M.sum()), dS
+'''),
+    Wrong("hinge-gradient-no-1-over-N", cell="hinge_loss", fails=["test_hinge_loss"],
+          why="a mean loss but the gradient of the sum",
+          code='''
+def hinge_loss(S, y):
+    N = S.shape[0]
+    rows = np.arange(N)
+    M = np.maximum(0, S - S[rows, y][:, None] + 1)
+    M[rows, y] = 0
+    dS = (M > 0).astype(float)
+    dS[rows, y] = -dS.sum(axis=1)
+    return float(M.sum() / N), dS
+'''),
+
+    # --- 4.1 activations ----------------------------------------------------------------------
+    Wrong("act-sigmoid-derivative-of-z", cell="activations", fails=["test_activations"],
+          why="z (1 - z): the formula a (1 - a) applied to the pre-activation",
+          code='''
+_activation_derivative_ok = activation_derivative
+def activation_derivative(Z, A, name):
+    if name == "sigmoid":
+        return Z * (1 - Z)
+    return _activation_derivative_ok(Z, A, name)
+'''),
+    Wrong("act-tanh-derivative-of-z", cell="activations", fails=["test_activations"],
+          why="1 - z**2 instead of 1 - a**2",
+          code='''
+_activation_derivative_ok = activation_derivative
+def activation_derivative(Z, A, name):
+    if name == "tanh":
+        return 1 - Z ** 2
+    return _activation_derivative_ok(Z, A, name)
+'''),
+    Wrong("act-sigmoid-applied-twice", cell="activations", fails=["test_activations"],
+          why="sigma(a)(1 - sigma(a)): the derivative in terms of z evaluated at the activation",
+          code='''
+_activation_derivative_ok = activation_derivative
+def activation_derivative(Z, A, name):
+    if name == "sigmoid":
+        s = 1 / (1 + np.exp(-A))
+        return s * (1 - s)
+    return _activation_derivative_ok(Z, A, name)
+'''),
+    Wrong("act-relu-derivative-is-relu", cell="activations", fails=["test_activations"],
+          why="returns max(0, z) (the activation) as its derivative",
+          code='''
+_activation_derivative_ok = activation_derivative
+def activation_derivative(Z, A, name):
+    if name == "relu":
+        return A
+    return _activation_derivative_ok(Z, A, name)
+'''),
+    Wrong("act-identity-derivative-is-z", cell="activations", fails=["test_activations"],
+          why="the derivative of z is 1, not z",
+          code='''
+_activation_derivative_ok = activation_derivative
+def activation_derivative(Z, A, name):
+    if name == "identity":
+        return Z
+    return _activation_derivative_ok(Z, A, name)
+'''),
+    Wrong("act-sigmoid-sign", cell="activations", fails=["test_activations"],
+          why="1 / (1 + exp(z)) is sigma(-z)",
+          code='''
+_activation_ok = activation
+def activation(Z, name):
+    if name == "sigmoid":
+        return 0.5 * (1 - np.tanh(0.5 * Z))
+    return _activation_ok(Z, name)
+'''),
+
+    # --- 4.2 init_network ---------------------------------------------------------------------
+    Wrong("init-seed-shape-in-out", cell="init_network", fails=["test_init_network"],
+          why="seed 002's W^i of shape (l_{i-1}, l_i): (n_in, n_out) instead of (n_out, n_in)",
+          code='''
+def init_network(sizes, activations, init="he", rng=None):
+    rng = np.random.default_rng() if rng is None else rng
+    layers = []
+    for n_in, n_out, name in zip(sizes[:-1], sizes[1:], activations):
+        sigma = {"small": 0.01, "xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in)}[init]
+        layers.append({"W": sigma * rng.standard_normal((n_in, n_out)), "b": np.zeros(n_out), "activation": name})
+    return layers
+'''),
+    Wrong("init-he-without-2", cell="init_network", fails=["test_init_network"],
+          why="He with std sqrt(1/n_in) (that is LeCun's init)",
+          code='''
+_init_network_ok = init_network
+def init_network(sizes, activations, init="he", rng=None):
+    if init != "he":
+        return _init_network_ok(sizes, activations, init, rng)
+    rng = np.random.default_rng() if rng is None else rng
+    return [{"W": np.sqrt(1.0 / n_in) * rng.standard_normal((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
+            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
+'''),
+    Wrong("init-variance-as-std", cell="init_network", fails=["test_init_network"],
+          why="uses the variance 2/n_in as the standard deviation",
+          code='''
+_init_network_ok = init_network
+def init_network(sizes, activations, init="he", rng=None):
+    if init != "he":
+        return _init_network_ok(sizes, activations, init, rng)
+    rng = np.random.default_rng() if rng is None else rng
+    return [{"W": (2.0 / n_in) * rng.standard_normal((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
+            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
+'''),
+    Wrong("init-xavier-fan-in-only", cell="init_network", fails=["test_init_network"],
+          why="Xavier with sqrt(1/n_in) instead of sqrt(2/(n_in + n_out))",
+          code='''
+_init_network_ok = init_network
+def init_network(sizes, activations, init="he", rng=None):
+    if init != "xavier":
+        return _init_network_ok(sizes, activations, init, rng)
+    rng = np.random.default_rng() if rng is None else rng
+    return [{"W": np.sqrt(1.0 / n_in) * rng.standard_normal((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
+            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
+'''),
+    Wrong("init-seed-random-uniform", cell="init_network", fails=["test_init_network"],
+          why="seed 002's 'W. random. uniform.': 0.01 * uniform[0, 1), all weights positive (mean not 0)",
+          code='''
+_init_network_ok = init_network
+def init_network(sizes, activations, init="he", rng=None):
+    if init != "small":
+        return _init_network_ok(sizes, activations, init, rng)
+    rng = np.random.default_rng() if rng is None else rng
+    return [{"W": 0.01 * rng.random((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
+            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
+'''),
+    Wrong("init-global-rng", cell="init_network", fails=["test_init_network"],
+          why="ignores rng and draws from np.random: not reproducible",
+          code='''
+def init_network(sizes, activations, init="he", rng=None):
+    layers = []
+    for n_in, n_out, name in zip(sizes[:-1], sizes[1:], activations):
+        sigma = {"small": 0.01, "xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in)}[init]
+        layers.append({"W": sigma * np.random.randn(n_out, n_in), "b": np.zeros(n_out), "activation": name})
+    return layers
+'''),
+
+    # --- 4.3 network_forward ------------------------------------------------------------------
+    Wrong("netfwd-seed-A-times-W", cell="network_forward", fails=["test_network_forward"],
+          why="seed 002's Z = A W + B with our W of shape (n_out, n_in): shape error, or wrong when square",
+          code='''
+def network_forward(X, layers):
+    A, caches = X, []
+    for layer in layers:
+        Z = A @ layer["W"] + layer["b"]
+        A_next = activation(Z, layer["activation"])
+        caches.append({"A_prev": A, "Z": Z, "A": A_next})
+        A = A_next
+    return A, caches
+'''),
+    Wrong("netfwd-cache-A-as-A-prev", cell="network_forward", fails=["test_network_forward"],
+          why="caches the new activation under 'A_prev'",
+          code='''
+def network_forward(X, layers):
+    A, caches = X, []
+    for layer in layers:
+        Z = A @ layer["W"].T + layer["b"]
+        A = activation(Z, layer["activation"])
+        caches.append({"A_prev": A, "Z": Z, "A": A})
+    return A, caches
+'''),
+    Wrong("netfwd-no-activation-last-layer", cell="network_forward", fails=["test_network_forward"],
+          why="returns the last layer's Z (scores) whatever its activation",
+          code='''
+def network_forward(X, layers):
+    A, caches = X, []
+    for layer in layers:
+        Z = A @ layer["W"].T + layer["b"]
+        A_next = activation(Z, layer["activation"])
+        caches.append({"A_prev": A, "Z": Z, "A": A_next})
+        A = A_next
+    return caches[-1]["Z"], caches
+'''),
+    Wrong("netfwd-input-every-layer", cell="network_forward", fails=["test_network_forward"],
+          why="feeds X (not the previous activation) to every layer",
+          code='''
+def network_forward(X, layers):
+    A, caches = X, []
+    for layer in layers:
+        Z = X @ layer["W"].T + layer["b"]
+        A_next = activation(Z, layer["activation"])
+        caches.append({"A_prev": A, "Z": Z, "A": A_next})
+        A = A_next
+    return A, caches
+'''),
+
+    # --- 4.4 network_backward -----------------------------------------------------------------
+    Wrong("netbwd-seed-bias-is-dZ", cell="network_backward", fails=["test_network_backward"],
+          why="seed 002's dL/dB = dL/dZ: no sum over the examples, shape (N, n)",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ}
+        dA = dZ @ layers[i]["W"]
+    return grads
+'''),
+    Wrong("netbwd-seed-dZ-times-A-T", cell="network_backward", fails=["test_network_backward"],
+          why="seed 002's dL/dW = dL/dZ . A^T in the column order: A_prev^T dZ, shape (n_in, n_out)",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": c["A_prev"].T @ dZ, "b": dZ.sum(axis=0)}
+        dA = dZ @ layers[i]["W"]
+    return grads
+'''),
+    Wrong("netbwd-seed-error-skips-layers", cell="network_backward", fails=["test_network_backward"],
+          why="seed 002's dL/dZ^i = dL/dA^N * f'_i(Z^i): the error does not go through the layers above",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads = [None] * len(layers)
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dOut * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)}
+    return grads
+'''),
+    Wrong("netbwd-no-activation-derivative", cell="network_backward", fails=["test_network_backward"],
+          why="dZ = dA: forgets f'(Z)",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dA
+        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)}
+        dA = dZ @ layers[i]["W"]
+    return grads
+'''),
+    Wrong("netbwd-W-transposed-in-propagation", cell="network_backward", fails=["test_network_backward"],
+          why="dA_prev = dZ W^T: a shape error, or wrong values for square layers",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)}
+        dA = dZ @ layers[i]["W"].T
+    return grads
+'''),
+    Wrong("netbwd-divides-by-N-again", cell="network_backward", fails=["test_network_backward"],
+          why="divides by N although the 1/N is already in dOut",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    N = dOut.shape[0]
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": dZ.T @ c["A_prev"] / N, "b": dZ.mean(axis=0)}
+        dA = dZ @ layers[i]["W"]
+    return grads
+'''),
+    Wrong("netbwd-grads-reversed", cell="network_backward", fails=["test_network_backward"],
+          why="appends the gradients while going backwards: grads[0] is the last layer's",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [], dOut
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads.append({"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)})
+        dA = dZ @ layers[i]["W"]
+    return grads
+'''),
+
+    # --- 4.5 sgd_update -----------------------------------------------------------------------
+    Wrong("sgd-ascent", cell="sgd_update", fails=["test_sgd_update"],
+          why="W + lr * dW: climbs the loss",
+          code='''
+def sgd_update(layers, grads, lr):
+    for layer, g in zip(layers, grads):
+        layer["W"] += lr * g["W"]
+        layer["b"] += lr * g["b"]
+    return layers
+'''),
+    Wrong("sgd-forgets-bias", cell="sgd_update", fails=["test_sgd_update"],
+          why="updates W only",
+          code='''
+def sgd_update(layers, grads, lr):
+    for layer, g in zip(layers, grads):
+        layer["W"] -= lr * g["W"]
+    return layers
+'''),
+    Wrong("sgd-forgets-lr", cell="sgd_update", fails=["test_sgd_update"],
+          why="W - dW: the learning rate is ignored",
+          code='''
+def sgd_update(layers, grads, lr):
+    for layer, g in zip(layers, grads):
+        layer["W"] -= g["W"]
+        layer["b"] -= g["b"]
+    return layers
+'''),
+    Wrong("sgd-first-layer-only", cell="sgd_update", fails=["test_sgd_update"],
+          why="returns inside the loop: only the first layer is updated",
+          code='''
+def sgd_update(layers, grads, lr):
+    for layer, g in zip(layers, grads):
+        layer["W"] -= lr * g["W"]
+        layer["b"] -= lr * g["b"]
+        return layers
+'''),
+]
+
+ALTERNATIVES = [
+    Alternative("softmax-logsumexp", cell="softmax_rows", why="exp(Z - logsumexp(Z)) per row", code='''
+def softmax_rows(Z):
+    m = np.max(Z, axis=1, keepdims=True)
+    lse = m + np.log(np.sum(np.exp(Z - m), axis=1, keepdims=True))
+    return np.exp(Z - lse)
+'''),
+    Alternative("softmax-loop-rows", cell="softmax_rows", why="a loop over the rows", code='''
+def softmax_rows(Z):
+    out = np.empty(Z.shape, dtype=np.result_type(Z, np.float32))
+    for k in range(Z.shape[0]):
+        e = np.exp(Z[k] - np.max(Z[k]))
+        out[k] = e / np.sum(e)
+    return out
+'''),
+    Alternative("softmax-float32", cell="softmax_rows", why="computes in float32", code='''
+def softmax_rows(Z):
+    Z = np.asarray(Z, dtype=np.float32)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+'''),
+    Alternative("ce-log-softmax", cell="cross_entropy", why="-mean(sum(Y * log_softmax(S))) with a stable log-softmax",
+                code='''
+def cross_entropy(S, Y):
+    shifted = S - S.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-np.sum(Y * log_p) / S.shape[0])
+'''),
+    Alternative("ce-loop", cell="cross_entropy", why="a loop over the examples with math", code='''
+import math
+def cross_entropy(S, Y):
+    total = 0.0
+    for s, t in zip(S, Y):
+        m = max(s)
+        lse = m + math.log(sum(math.exp(v - m) for v in s))
+        total += lse - float(np.dot(t, s))
+    return total / len(S)
+'''),
+    Alternative("fwd-einsum-add-newaxis", cell="forward_batch", why="np.einsum and an explicit b[None, :]", code='''
+def forward_batch(X, params):
+    H_tilde = np.einsum("kj,ij->ki", X, params["W_h"]) + params["b_h"][None, :]
+    H = np.tanh(H_tilde)
+    Y_tilde = np.dot(H, params["W_y"].T) + np.tile(params["b_y"], (X.shape[0], 1))
+    Yhat = softmax_rows(Y_tilde)
+    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
+'''),
+    Alternative("fwd-transpose-of-column-form", cell="forward_batch", why="(W X^T + b[:, None])^T, the column form", code='''
+def forward_batch(X, params):
+    H_tilde = (params["W_h"] @ X.T + params["b_h"][:, None]).T
+    H = np.tanh(H_tilde)
+    Y_tilde = (params["W_y"] @ H.T + params["b_y"][:, None]).T
+    Yhat = softmax_rows(Y_tilde)
+    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat, "X": X}
+'''),
+    Alternative("bwd-loop-over-examples", cell="backward_batch", why="sums per-example outer products, then /N", code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    grads = {k: np.zeros_like(v, dtype=float) for k, v in params.items()}
+    for k in range(N):
+        d_y = cache["Yhat"][k] - Y[k]
+        h = cache["H"][k]
+        d_h = (params["W_y"].T @ d_y) * (1 - h ** 2)
+        grads["W_y"] += np.outer(d_y, h)
+        grads["b_y"] += d_y
+        grads["W_h"] += np.outer(d_h, X[k])
+        grads["b_h"] += d_h
+    return {k: v / N for k, v in grads.items()}
+'''),
+    Alternative("bwd-mean-at-the-end", cell="backward_batch", why="the 1/N applied at the end of each parameter's gradient",
+                code='''
+def backward_batch(X, Y, params, cache):
+    N = len(X)
+    dY = cache["Yhat"] - Y
+    dH = np.dot(dY, params["W_y"]) * (1 - np.tanh(cache["H_tilde"]) ** 2)
+    return {"W_h": np.dot(dH.T, X) / N, "b_h": np.mean(dH, axis=0),
+            "W_y": np.dot(dY.T, cache["H"]) / N, "b_y": np.mean(dY, axis=0)}
+'''),
+    Alternative("bwd-float32", cell="backward_batch", why="computes in float32", code='''
+def backward_batch(X, Y, params, cache):
+    f = np.float32
+    N = X.shape[0]
+    H = cache["H"].astype(f)
+    dY_tilde = ((cache["Yhat"] - Y) / N).astype(f)
+    dH_tilde = (dY_tilde @ params["W_y"].astype(f)) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X.astype(f), "b_h": dH_tilde.sum(axis=0),
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
+'''),
+    Alternative("loop-list-and-stack", cell="forward_loop", why="a list of rows and np.stack; reuses softmax_rows", code='''
+def forward_loop(X, params):
+    rows = []
+    for x in X:
+        h = np.tanh(np.dot(params["W_h"], x) + params["b_h"])
+        s = np.dot(params["W_y"], h) + params["b_y"]
+        rows.append(softmax_rows(s[None, :])[0])
+    return np.stack(rows)
+'''),
+    Alternative("mse-loops", cell="mse_loss", why="loops over the examples", code='''
+def mse_loss(S, T):
+    N = S.shape[0]
+    loss = 0.0
+    dS = np.zeros_like(S, dtype=float)
+    for k in range(N):
+        d = S[k] - T[k]
+        loss += 0.5 * float(d @ d)
+        dS[k] = d / N
+    return loss / N, dS
+'''),
+    Alternative("mse-np-mean", cell="mse_loss", why="0.5 * C * mean of the squares", code='''
+def mse_loss(S, T):
+    N, C = S.shape
+    return float(0.5 * C * np.mean(np.square(S - T))), (S - T) * (1.0 / N)
+'''),
+    Alternative("sce-one-hot", cell="softmax_cross_entropy", why="builds the one-hot matrix and reuses cross_entropy", code='''
+def softmax_cross_entropy(S, y):
+    Y = np.eye(S.shape[1])[y]
+    return cross_entropy(S, Y), (softmax_rows(S) - Y) / S.shape[0]
+'''),
+    Alternative("sce-loop", cell="softmax_cross_entropy", why="a loop over the examples", code='''
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    loss, dS = 0.0, np.zeros_like(S, dtype=float)
+    for k in range(N):
+        s = S[k] - S[k].max()
+        p = np.exp(s) / np.exp(s).sum()
+        loss += np.log(np.exp(s).sum()) - s[y[k]]
+        p[y[k]] -= 1
+        dS[k] = p / N
+    return float(loss / N), dS
+'''),
+    Alternative("hinge-loops", cell="hinge_loss", why="loops over the examples and the classes", code='''
+def hinge_loss(S, y):
+    N, C = S.shape
+    loss, dS = 0.0, np.zeros((N, C))
+    for k in range(N):
+        for j in range(C):
+            if j == y[k]:
+                continue
+            margin = S[k, j] - S[k, y[k]] + 1
+            if margin > 0:
+                loss += margin
+                dS[k, j] += 1 / N
+                dS[k, y[k]] -= 1 / N
+    return loss / N, dS
+'''),
+    Alternative("hinge-subtract-one", cell="hinge_loss", why="sums over all classes, then removes the correct class's 1",
+                code='''
+def hinge_loss(S, y):
+    N = S.shape[0]
+    rows = np.arange(N)
+    M = np.maximum(0, S - S[rows, y].reshape(-1, 1) + 1)
+    loss = (M.sum() - N) / N
+    active = (M > 0).astype(float)
+    active[rows, y] = 0
+    active[rows, y] = -active.sum(axis=1)
+    return float(loss), active / N
+'''),
+    Alternative("act-naive-sigmoid-and-masks", cell="activations",
+                why="1/(1+exp(-z)) (overflow warning, right values), relu' from A > 0, identity' np.ones", code='''
+def activation(Z, name):
+    if name == "sigmoid":
+        with np.errstate(over="ignore"):
+            return 1 / (1 + np.exp(-Z))
+    if name == "tanh":
+        return np.tanh(Z)
+    if name == "relu":
+        return Z * (Z > 0)
+    if name == "identity":
+        return Z.copy()
+    raise ValueError(name)
+
+def activation_derivative(Z, A, name):
+    if name == "sigmoid":
+        s = 1 / (1 + np.exp(-np.clip(Z, -500, 500)))
+        return s * (1 - s)
+    if name == "tanh":
+        return 1 - np.tanh(Z) ** 2
+    if name == "relu":
+        return np.where(A > 0, 1.0, 0.0)
+    if name == "identity":
+        return np.ones(Z.shape)
+    raise ValueError(name)
+'''),
+    Alternative("act-relu-derivative-one-at-zero", cell="activations", why="relu'(0) = 1 (Z >= 0): a valid subgradient",
+                code='''
+_activation_derivative_ok = activation_derivative
+def activation_derivative(Z, A, name):
+    if name == "relu":
+        return np.heaviside(Z, 1.0)
+    return _activation_derivative_ok(Z, A, name)
+'''),
+    Alternative("init-xavier-uniform-and-normal-method", cell="init_network",
+                why="Glorot's uniform variant for xavier; rng.normal(0, sigma) otherwise", code='''
+def init_network(sizes, activations, init="he", rng=None):
+    rng = rng if rng is not None else np.random.default_rng()
+    layers = []
+    for i, name in enumerate(activations):
+        n_in, n_out = sizes[i], sizes[i + 1]
+        if init == "xavier":
+            r = np.sqrt(6.0 / (n_in + n_out))
+            W = rng.uniform(-r, r, size=(n_out, n_in))
+        elif init == "he":
+            W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
+        elif init == "small":
+            W = rng.normal(0.0, 0.01, size=(n_out, n_in))
+        else:
+            raise ValueError(init)
+        layers.append({"W": W, "b": np.zeros((n_out,)), "activation": name})
+    return layers
+'''),
+    Alternative("netfwd-einsum-column-form", cell="network_forward", why="(W A^T)^T with einsum, caches built after", code='''
+def network_forward(X, layers):
+    As, Zs = [X], []
+    for layer in layers:
+        Zs.append(np.einsum("oi,ki->ko", layer["W"], As[-1]) + layer["b"])
+        As.append(activation(Zs[-1], layer["activation"]))
+    caches = [{"A_prev": As[i], "Z": Zs[i], "A": As[i + 1]} for i in range(len(layers))]
+    return As[-1], caches
+'''),
+    Alternative("netbwd-prepend", cell="network_backward", why="builds the list backwards with insert(0, ...), np.dot",
+                code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [], dOut
+    for layer, c in zip(layers[::-1], caches[::-1]):
+        dZ = dA * activation_derivative(c["Z"], c["A"], layer["activation"])
+        grads.insert(0, {"W": np.dot(dZ.T, c["A_prev"]), "b": np.sum(dZ, axis=0)})
+        dA = np.dot(dZ, layer["W"])
+    return grads
+'''),
+    Alternative("sgd-new-arrays", cell="sgd_update", why="new arrays in a new list instead of in place", code='''
+def sgd_update(layers, grads, lr):
+    return [{**layer, "W": layer["W"] - lr * g["W"], "b": layer["b"] - lr * g["b"]}
+            for layer, g in zip(layers, grads)]
+'''),
+]
