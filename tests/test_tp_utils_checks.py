@@ -69,3 +69,8 @@ def test_no_constant_factor_hint_when_gradients_agree():
     g = np.array([1.0, 2.0, 3.0])
     top, text = gradient_report(g, g * (1 + 1e-6))
     assert 1e-7 < top < 1e-2 and "borderline" in text and "times the numerical" not in text
+
+
+def test_shape_message_for_an_outer_product():
+    msg = message(check_shape, "db_h", np.zeros((4, 3)), (4,))
+    assert "outer product" in msg

@@ -43,6 +43,8 @@ def check_shape(name, value, shape):
         hint = ": one axis is missing; did you sum or average over the batch axis?"
     elif value.ndim == len(shape) + 1 and value.shape[1:] == shape:
         hint = ": one axis too many; should it be summed over the batch (axis 0)?"
+    elif value.ndim == len(shape) + 1 and value.shape[:-1] == shape:
+        hint = ": a matrix where a vector was expected; an outer product, or a missing sum over the last axis?"
     raise AssertionError(f"{name} has shape {value.shape}; expected {shape}{hint}")
 
 
