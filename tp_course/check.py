@@ -39,13 +39,20 @@ def _failed(cell):
     return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
 
 
+class _Client(NotebookClient):
+    """nbclient without display-id updates: the harness runs copies of cells, which hold no displays."""
+
+    def _update_display_id(self, display_id, msg):
+        pass
+
+
 class Harness:
     """One kernel on a source notebook; runs variants of its answer cells."""
 
     def __init__(self, source_path, env=None, timeout=120):
         self.path = Path(source_path)
         self.nb = nbformat.read(str(self.path), as_version=4)
-        self.client = NotebookClient(self.nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        self.client = _Client(self.nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                                      interrupt_on_timeout=True,
                                      resources={"metadata": {"path": str(self.path.parent)}})
         self._env = env

@@ -9,6 +9,7 @@ testing    check an answer: type, then shape, then values, in plain words
 gradcheck  compare an analytic gradient with a numerical one and explain the gap
 plots      small matplotlib helpers (``ax=None`` in, ``ax`` out)
 data       two-moons, MNIST (offline default), splits, one-hot
+live       a live view of training for class demos (decision boundary, curves)
 """
 from .testing import check_array, check_scalar, check_shape
 from .gradcheck import relative_error, check_gradient, gradient_report
