@@ -88,3 +88,10 @@ def test_cli_grade_writes_table_csv_and_feedback(mini_course, tmp_path):
     assert rows["ada"]["auto_score"] == "2" and rows["bob"]["auto_score"] == "0"
     assert json.loads((mini_course / "reports" / "grades.json").read_text())[0]["student"] == "ada"
     assert (mini_course / "feedback" / "ada" / "tp0" / "tp0_mini.html").exists()
+
+
+def test_cli_check_fails_when_a_test_cell_catches_no_wrong_answer(mini_course):
+    (mini_course / "tests" / "catalogue" / "tp0.py").write_text("WRONG = []\nALTERNATIVES = []\n")
+    proc = run_cli("check", "-q", cwd=mini_course)
+    assert proc.returncode == 1
+    assert "FAIL no catalogued wrong answer fails test_square" in proc.stdout

@@ -112,6 +112,10 @@ def cmd_check(args):
                         print(f"  {e.name:34} {e.kind:11} {e.cell:22} {lost:>11g}  {status}")
                     n_wrong = sum(e.kind == "wrong" for e in entries)
                     print(f"  {n_wrong} wrong answers, {len(entries) - n_wrong} alternative correct answers")
+                    caught = {t for e in entries if e.kind == "wrong" and e.ok for t in e.lost}
+                    for t in sorted(set(base) - caught):  # a test no wrong answer fails is not a test yet
+                        failures += 1
+                        print(f"  FAIL no catalogued wrong answer fails {t}")
     print(f"\n{'all checks passed' if not failures else f'{failures} check(s) FAILED'}")
     return 1 if failures else 0
 
