@@ -36,7 +36,9 @@ def _points(cell):
 
 
 def _failed(cell):
-    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+    """nbgrader's rule: a test cell fails if it raised or wrote to stderr (e.g. a RuntimeWarning)."""
+    return any(o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")
+               for o in cell.get("outputs", []))
 
 
 class _Client(NotebookClient):

@@ -1,9 +1,10 @@
 """Compare an analytic gradient with a numerical one, and say it in plain words.
 
 This module does not compute numerical gradients (that is an exercise of TP1):
-it compares two arrays you already have, with the relative error of CS231n::
+it compares two arrays you already have, with the relative error of CS231n,
+taken entry by entry, then its largest value::
 
-    rel = max |a - n| / max(1e-8, |a| + |n|)
+    rel = max_i ( |a_i - n_i| / max(1e-8, |a_i| + |n_i|) )
 
 Rule of thumb: below 1e-7 the gradient is right; above 1e-2 it is wrong; in
 between, look closer (a kink such as ReLU at 0, or float32 inputs).
