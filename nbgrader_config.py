@@ -16,3 +16,29 @@ c.Autograde.create_student = True
 c.ExecutePreprocessor.timeout = int(os.environ.get("TP_COURSE_CELL_TIMEOUT", "60"))
 c.ExecutePreprocessor.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# --- grading defenses (issue 7) ---
+# See tp_course/defenses.py: these hold for `tp-course grade`, plain `nbgrader autograde`
+# and the formgrader alike. Flags land in each autograded notebook's
+# metadata["tp_course"]["flags"].
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
+    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+from tp_course.defenses import (  # noqa: E402
+    CheckedNotebookExporter, GuardedExecute, HideHiddenTests, RebuildFromSource)
+
+c.Autograde.exporter_class = CheckedNotebookExporter  # clear messages for unreadable files
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, RebuildFromSource, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+c.Autograde.autograde_preprocessors = [
+    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata]
+c.OverwriteCells.add_missing_cells = True  # belt and braces: RebuildFromSource already does it
+# Address-space limit of the grading kernel (MiB): a memory bomb raises MemoryError in its cell.
+c.GuardedExecute.memory_limit_mb = int(os.environ.get("TP_COURSE_MEMORY_LIMIT_MB", "4096"))
+# Kernel in its own user+mount namespaces where source/, submitted/, autograded/, feedback/ and
+# the gradebook are empty: "auto" = when `unshare --user` works on this machine; "on"; "off".
+c.GuardedExecute.sandbox = os.environ.get("TP_COURSE_SANDBOX", "auto")
+c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+# --- end grading defenses ---

@@ -66,10 +66,8 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import tempfile
 import time
-from copy import deepcopy
 from queue import Empty
 
 import nbformat
@@ -394,10 +392,8 @@ class RebuildFromSource(NbGraderPreprocessor):
 
         present = [g for g in order if g in student]
         if seen_order != present:
-            moved = [g for g in seen_order if g in points]
-            if moved != [g for g in present if g in points] or True:
-                modified(None, "cells were reordered; put back in the source's order "
-                               f"(submitted: {', '.join(seen_order)})")
+            modified(None, "cells were reordered; put back in the source's order "
+                           f"(submitted: {', '.join(seen_order)})")
 
         # 3. rebuild
         cells = list(anchors[None])
@@ -507,6 +503,28 @@ def _tp_guard_install(cfg):
             importlib.import_module(name)
         except Exception as e:
             report.append("cannot import %s: %r" % (name, e))
+    ip = get_ipython()
+    lim = int(cfg.get("output_limit", 0))
+    if lim:
+        class _CappedStream(object):
+            """Forwards writes until `lim` characters per cell, then drops them (one note)."""
+            def __init__(self, inner):
+                self._inner, self._exec, self._count, self._noted = inner, None, 0, False
+            def write(self, text):
+                n = ip.execution_count
+                if n != self._exec:
+                    self._exec, self._count, self._noted = n, 0, False
+                self._count += len(text)
+                if self._count <= lim:
+                    return self._inner.write(text)
+                if not self._noted:
+                    self._noted = True
+                    self._inner.write("\n[grader: output cut after %d characters]\n" % lim)
+                return len(text)
+            def __getattr__(self, name):
+                return getattr(self._inner, name)
+        sys.stdout = _CappedStream(sys.stdout)
+        sys.stderr = _CappedStream(sys.stderr)
     pkgs = tuple(cfg["packages"])
     mods = {}
     for n, m in list(sys.modules.items()):
@@ -537,7 +555,6 @@ def _tp_guard_install(cfg):
                     for a in list(vars(v).values()):
                         _collect(a)
         snap[n] = d
-    ip = get_ipython()
     shell_state = {}
     for attr in ("ast_transformers", "input_transformers_post", "input_transformers_cleanup"):
         if hasattr(ip, attr):
@@ -584,6 +601,7 @@ def _tp_guard_install(cfg):
         "gc_callbacks": list(__import__("gc").callbacks),
         "shell": ip, "shell_state": shell_state, "itm": itm, "itm_state": itm_state,
         "events": events, "inst": inst,
+        "stdlib": os.path.dirname(os.__file__), "cwd": cwd,
         "user_ns": ip.user_ns,
         "custom_exc": (ip.custom_exceptions, ip.CustomTB),
         "report": report,
@@ -679,10 +697,21 @@ def _tp_guard_restore(g, names, student_names, expected):
         if list(cur) != v:
             cur[:] = v
             ev.append("IPython input transformers were changed")
-    for k, v in g["events"].items():
-        cur = ip.events.callbacks.get(k)
-        if cur is None or list(cur) != v:
-            ip.events.callbacks[k] = list(v)
+    import os
+    def _trusted(cb):
+        f = getattr(cb, "__func__", cb)
+        code = getattr(f, "__code__", None)
+        fn = getattr(code, "co_filename", "") or ""
+        return (("site-packages" in fn or fn.startswith(g["stdlib"])) and os.path.isfile(fn)
+                and not fn.startswith(g["cwd"]))
+    for k, cur in ip.events.callbacks.items():
+        v = g["events"].setdefault(k, [])
+        bad = [cb for cb in cur if cb not in v and not _trusted(cb)]
+        for cb in cur:
+            if cb not in v and cb not in bad:
+                v.append(cb)
+        if bad:
+            cur[:] = [cb for cb in cur if cb not in bad]
             ev.append("an IPython '%s' event callback was registered" % k)
     if (ip.custom_exceptions, ip.CustomTB) != g["custom_exc"]:
         ip.custom_exceptions, ip.CustomTB = g["custom_exc"]
@@ -805,6 +834,9 @@ class GuardedExecute(Execute):
                       help="'on', 'off' or 'auto' (on when it works): run the kernel in its own user "
                            "and mount namespaces (`unshare`), where the course's source/, submitted/, "
                            "autograded/, feedback/, exchange/ and the gradebook are empty.").tag(config=True)
+    output_limit = Integer(
+        1_000_000, help="Characters a cell may print (per stream) before the rest is dropped: "
+                        "an output flood must not exhaust the grader's memory (0: no limit).").tag(config=True)
     unresponsive_grace = Integer(10, help="Seconds a kernel gets to answer after a timeout "
                                           "interrupt before it is stopped.").tag(config=True)
 
@@ -937,6 +969,7 @@ class GuardedExecute(Execute):
 
         self._token = "_tp_guard_" + secrets.token_hex(8)
         self._dead = None
+        self._exit_asked = False
         self._scratch = None
         resources = resources if resources is not None else {}
         path = resources.get("metadata", {}).get("path") or os.getcwd()
@@ -1001,6 +1034,7 @@ class GuardedExecute(Execute):
             "packages": list(self.guarded_packages),
             "value_modules": list(self.value_modules),
             "skip_names": _SKIP_NAMES,
+            "output_limit": self.output_limit,
         }
         code = _GUARD_INSTALL.replace("_TOKEN_", self._token).replace("_CFG_", repr(cfg))
         try:
@@ -1062,6 +1096,14 @@ class GuardedExecute(Execute):
         except (CellTimeoutError, TimeoutError) as e:
             self._cell_error(cell, "CellTimeoutError", f"no answer from the kernel ({e})")
         cell = self.nb.cells[index]
+        if getattr(self, "_exit_asked", False):
+            # exit()/quit(): the kernel shuts down soon after; stop now, deterministically
+            self._exit_asked = False
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:
+                pass
+            return self._died(cell, gid, where)
         enames = [o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if "MemoryError" in enames:
             self._flag("memory", gid, f"{where} went over the memory limit ({self.memory_limit_mb} MiB)")
@@ -1086,6 +1128,13 @@ class GuardedExecute(Execute):
                 if o.get("output_type") == "execute_result":
                     o["output_type"] = "display_data"
                     o.pop("execution_count", None)
+
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        reply = kwargs.get("execute_reply") or {}
+        for p in reply.get("content", {}).get("payload", []) or []:
+            if p.get("source") == "ask_exit" and not p.get("keepkernel"):
+                self._exit_asked = True
 
     def _died(self, cell, gid, where):
         self._dead = where
@@ -1135,20 +1184,36 @@ class HideHiddenTests(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, index):
         if not (nbutils.is_grade(cell) and cell.cell_type == "code"):
             return cell, resources
-        had_hidden = BEGIN_HIDDEN in cell.source
+        # which lines of the cell are hidden tests (1-based, as in tracebacks)
+        hidden_lines, inside = set(), False
+        for n, line in enumerate(cell.source.split("\n"), 1):
+            if BEGIN_HIDDEN in line:
+                inside = True
+            if inside:
+                hidden_lines.add(n)
+            if END_HIDDEN in line:
+                inside = False
         cell.source = strip_hidden_tests(cell.source, self.placeholder)
         own = cell.get("execution_count")
         for out in cell.get("outputs", []):
             if out.get("output_type") != "error":
                 continue
-            kept = []
-            for frame in out.get("traceback", [])[:-1] if out.get("traceback") else []:
-                m = _CELL_RE.search(_strip_ansi(frame))
-                if m and int(m.group(1)) != own and int(m.group(1)) not in self._test_counts:
-                    kept.append(frame)
+            kept, note = [], ""
+            for frame in (out.get("traceback") or [])[:-1]:
+                plain = _strip_ansi(frame)
+                m = _CELL_RE.search(plain)
+                if not m:
+                    continue
+                if int(m.group(1)) == own:
+                    line = re.search(r"line (\d+)", plain)
+                    if line and int(line.group(1)) in hidden_lines:
+                        note = "(the failing check is in the hidden tests)"
+                    elif line:
+                        note = "(the failing check is in the visible tests above)"
+                elif int(m.group(1)) not in self._test_counts:
+                    kept.append(frame)  # the student's own code
             last = f"\x1b[0;31m{out.get('ename', 'Error')}\x1b[0m: {out.get('evalue', '')}"
-            note = "(the failing line is in the hidden tests)" if had_hidden else ""
-            out["traceback"] = kept + ([note] if note and not kept else []) + [last]
+            out["traceback"] = ([note] if note else []) + kept + [last]
         return cell, resources
 
 
