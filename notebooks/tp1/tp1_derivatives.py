@@ -63,7 +63,7 @@
 # | $\ln \operatorname{softmax}(x)_k = x_k - \operatorname{LSE}(x)$ | `log_softmax(x, axis=-1)` | log of the softmax |
 # | $\lVert x \rVert_2^2 = \sum_i x_i^2$, $\lVert x \rVert_1 = \sum_i \lvert x_i \rvert$ | `np.sum(x**2)`, `np.sum(np.abs(x))` | squared L2 norm, L1 norm |
 # | $\varepsilon$ | `eps` | finite-difference step |
-# | $X$ $(N, n_{in})$, $W$ $(n_{out}, n_{in})$, $b$ $(n_{out},)$ | `X`, `W`, `b` | from TP2 on: one example per row, $Z = X W^\top + b$ (`Z = X @ W.T + b`) |
+# | $X$ $(N, n_{in})$, $W$ $(n_{out}, n_{in})$, $b$ $(n_{out},)$ | `X`, `W`, `b` | from TP2 on: one example per row, $Z = X W^\top + b$ (`Z = X @ W.T + b`); for one example $x$ of shape $(n_{in},)$: $z = W x + b$ (`z = W @ x + b`) |
 
 # %%
 import warnings
@@ -72,7 +72,6 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from tp_utils.testing import check_array, check_scalar
-from tp_utils.gradcheck import gradient_report
 from tp_utils.plots import plot_function_and_derivative, plot_error_vs_eps
 
 np.set_printoptions(precision=4, suppress=False)
@@ -193,7 +192,11 @@ print("tanh' = 4 sigma'(2x): max error", np.abs(4 * sig2 * (1 - sig2) - (1 - np.
 # $e^{-x}$ or $e^{x}$ directly, so for large $|x|$ they produce `inf`, `nan` (`inf/inf`,
 # `0 * inf`) or $\ln 0 = -\infty$, with a `RuntimeWarning`. Look at the table: each `inf`,
 # `-inf` or `nan` is wrong, and even the right values in the first column came with an
-# overflow warning.
+# overflow warning. Two zeros fail silently: $\operatorname{softplus}(-50) = \ln(1 + e^{-50})
+# \approx e^{-50} \approx 1.9 \times 10^{-22}$, but $1 + 1.9 \times 10^{-22}$ rounds to $1$ in
+# `float64` and $\ln 1 = 0$: every digit is lost, with no warning (the same for
+# $\ln\sigma(50) \approx -1.9 \times 10^{-22}$). `np.log1p(z)` computes $\ln(1 + z)$ without
+# forming $1 + z$, which is why the stable formulas below use it.
 
 # %%
 xs = np.array([-1e4, -800.0, -50.0, -1.0, 0.0, 1.0, 50.0, 800.0, 1e4])
@@ -280,7 +283,9 @@ print("sigmoid: visible tests passed")
 from scipy.special import expit
 from tp_course.reference import check_elementwise
 check_elementwise("sigmoid", sigmoid, expit, seed=101)
-assert sigmoid(np.array(-1e4)) == 0 and sigmoid(np.array(0.0)) == 0.5 and sigmoid(np.array(1e4)) == 1
+for v, limit in ((-1e4, 0.0), (0.0, 0.5), (1e4, 1.0)):
+    assert sigmoid(np.array(v)) == limit, (
+        f"sigmoid({v:g}) = {float(sigmoid(np.array(v)))!r}; expected exactly {limit} (the limit is reached in float64)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -503,7 +508,7 @@ def log_sigmoid(x):
     Returns
     -------
     ndarray of the same shape as x, values <= 0; log_sigmoid(-1e4) == -1e4 and
-    log_sigmoid(1e4) == 0.0 (up to sign), with no warning.
+    log_sigmoid(1e4) == 0.0 (-0.0 is fine too), with no warning.
     """
     ### BEGIN SOLUTION
     return -softplus(-x)
@@ -588,6 +593,7 @@ check_array("logsumexp(X, axis=0)", logsumexp(X, axis=0), np.log(np.sum(np.exp(X
 check_array("logsumexp(X, axis=1)", logsumexp(X, axis=1), np.log(np.sum(np.exp(X), axis=1)))
 check_array("logsumexp(X, axis=-1, keepdims=True)", logsumexp(X, axis=-1, keepdims=True),
             np.log(np.sum(np.exp(X), axis=-1, keepdims=True)))
+check_array("logsumexp(np.zeros((1, 3))) (drop only the reduced axis)", logsumexp(np.zeros((1, 3))), [np.log(3.0)])
 print("logsumexp: visible tests passed")
 ### BEGIN HIDDEN TESTS
 from scipy.special import logsumexp as lse_ref
@@ -651,8 +657,10 @@ def log_softmax(x, axis=-1):
 # %% nbgrader={"grade": true, "grade_id": "test_log_softmax", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(9)
 x = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+x_before = x.copy()
 with np.errstate(over="raise", invalid="raise", divide="raise"):
     out = log_softmax(x)
+assert np.array_equal(x, x_before), "log_softmax modified its argument x: return a new array (no x -= ...)"
 lse_row = np.log(np.exp(1.0) + np.exp(2.0) + np.exp(3.0))
 check_array("log_softmax(x) for x of shape (2, 3)", out, [[0.0, -1000.0, -2000.0], [1 - lse_row, 2 - lse_row, 3 - lse_row]])
 X = rng.standard_normal((3, 3))
@@ -686,7 +694,8 @@ for dtype, rtol, atol in ((np.float64, 1e-9, 1e-12), (np.float32, 1e-5, 1e-5)):
 # %% [markdown]
 # ## Part 4 — Numerical gradient and gradient check
 #
-# An analytic gradient is fast but easy to get wrong; a numerical one is slow but hard to get
+# An analytic gradient (*dérivée analytique*) is fast but easy to get wrong; a numerical one
+# (*dérivée numérique*) is slow but hard to get
 # wrong. Comparing them is the **gradient check** (*vérification du gradient*), which you will
 # run on every layer of TP2. For a scalar function $f$ of an array $\theta$, perturb one entry at
 # a time:
@@ -769,7 +778,7 @@ for shape in [(1,), (5,), (3, 4), (2, 3, 2)]:
     check_array(f"numerical_gradient(sum(sin(x) A) + 0.1 sum(x)^2, x of shape {shape}) with the default eps", g,
                 np.cos(x_before) * A + 0.2 * np.sum(x_before), rtol=1e-6, atol=1e-7)
     assert np.allclose(x, x_before, rtol=1e-12, atol=1e-12), "numerical_gradient changed x"
-    assert g.shape == shape
+    assert g.shape == shape, f"numerical_gradient returned shape {g.shape}; expected the shape of x, {shape}"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -784,6 +793,13 @@ for shape in [(1,), (5,), (3, 4), (2, 3, 2)]:
 # The $10^{-8}$ floor avoids $0/0$ when both entries are $0$. Rule of thumb: below $10^{-7}$ the
 # gradient is right; above $10^{-2}$ it is wrong; in between, look closer (a kink, `float32`).
 # numpy twin: `np.abs`, `np.maximum(1e-8, ...)` (element-wise, not `max`), `np.max`.
+#
+# **`tp_utils` has a reporting version.** `tp_utils.gradcheck` computes the same number in
+# `gradient_report(analytic, numeric)`, which also lists the worst entries and spots a sign error
+# or a constant factor, and `check_gradient`, which raises an error with that report when the
+# relative error is too large. Use them after this exercise (the notebook does below, TP2's
+# tests use `check_gradient`). Here, write the formula with numpy yourself: the tests only check
+# values, so calling `tp_utils` would pass them, but then you skip the point of the exercise.
 
 # %% nbgrader={"grade": false, "grade_id": "gradient_check", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gradient_check(analytic, numeric):
@@ -811,6 +827,9 @@ rng = np.random.default_rng(11)
 check_scalar("gradient_check([1, 2, 3], [1, 2, 3.3])",
              gradient_check(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.3])), 0.3 / 6.3)
 check_scalar("gradient_check of two equal arrays", gradient_check(np.ones((2, 2)), np.ones((2, 2))), 0.0)
+# entry by entry, then the worst entry: 1/3 (not a sum of the ratios, not max|a-n| / max(|a|+|n|))
+check_scalar("gradient_check([1, 100], [2, 101])",
+             gradient_check(np.array([1.0, 100.0]), np.array([2.0, 101.0])), 1 / 3)
 with np.errstate(invalid="raise", divide="raise"):
     r = gradient_check(np.zeros(3), np.zeros(3))
 check_scalar("gradient_check(zeros, zeros)", r, 0.0)
@@ -843,8 +862,8 @@ with strict_floats():
 # $\cos 1$) for steps $\varepsilon$ from $10^{-15}$ to $10^{-1}$. Read the two regimes: on the
 # right, the **truncation error** of the formula (it shrinks with $\varepsilon$); on the left,
 # the **rounding error** of `float64` (about $10^{-16}/\varepsilon$: two nearly equal numbers
-# are subtracted, then divided by a tiny $\varepsilon$). The dotted grey lines have slopes
-# $\varepsilon$, $\varepsilon^2$ and $10^{-16}/\varepsilon$.
+# are subtracted, then divided by a tiny $\varepsilon$). The dotted grey lines are
+# proportional to $\varepsilon$, $\varepsilon^2$ and $10^{-16}/\varepsilon$ (slopes $1$, $2$ and $-1$).
 
 # %%
 eps_grid = np.logspace(-15, -1, 29)
@@ -876,13 +895,16 @@ print(f"central: best eps = {eps_grid[best_c]:.0e}, error {central[best_c]:.1e}"
 #
 # in the central difference the even terms cancel, so its truncation error is $O(\varepsilon^2)$
 # instead of $O(\varepsilon)$ (slopes 2 and 1 on the right of the log-log plot). Each
-# evaluation of $f$ is rounded to about $u\,\lvert f \rvert$ with $u \approx 10^{-16}$, and the
-# quotient divides that by $\varepsilon$: a rounding error $\approx u/\varepsilon$ that grows
-# when $\varepsilon$ shrinks (slope $-1$ on the left). The best step balances both:
+# evaluation of $f$ carries a rounding error of about $u\,\lvert f \rvert$ with
+# $u \approx 10^{-16}$, and the quotient divides it by $\varepsilon$: an error
+# $\approx u\,\lvert f \rvert/\varepsilon$ that grows when $\varepsilon$ shrinks (slope $-1$ on
+# the left). The best step balances both:
 # forward $\varepsilon \approx \sqrt{u} \approx 10^{-8}$, error $\approx 10^{-8}$; central
 # $\varepsilon \approx u^{1/3} \approx 10^{-5}$, error $\approx 10^{-10}$–$10^{-11}$. So for the
-# same number of evaluations per entry (two), the central difference is about a thousand times
-# more accurate, and it is accurate over a wide range of $\varepsilon$ (we use $10^{-6}$).
+# same cost per partial derivative (two evaluations of $f$; for a whole gradient the forward
+# difference can share $f(x)$: $n + 1$ evaluations against $2n$), the central difference is
+# about a thousand times more accurate, and it is accurate over a wide range of $\varepsilon$
+# (we use $10^{-6}$).
 # Below the best step, the subtraction of two nearly equal numbers cancels the significant
 # digits, and the error grows again.
 #
@@ -892,16 +914,20 @@ print(f"central: best eps = {eps_grid[best_c]:.0e}, error {central[best_c]:.1e}"
 # %% [markdown]
 # ### Check your own derivatives
 #
-# For an element-wise $f$, the gradient of $F(x) = \sum_j f(x_j)$ is $\frac{\partial F}{\partial x_i} = f'(x_i)$,
-# so `numerical_gradient(lambda v: np.sum(f(v)), x)` must match `f_grad(x)`. We print
-# `tp_utils.gradient_report`, which computes the same relative error as your `gradient_check`
-# and, when it is large, lists the worst entries. Bonus: the gradient of $\operatorname{LSE}$ is the
-# softmax, $\frac{\partial}{\partial x_k}\ln\sum_j e^{x_j} = \frac{e^{x_k}}{\sum_j e^{x_j}}$ —
-# the key step of TP2's cross-entropy. (Points are taken in $[-2, 2]$: where a derivative is tiny,
-say $10^{-4}$, the rounding error of the numerical one weighs more and the relative error rises
-towards $10^{-6}$ even for a right gradient.)
+# For an element-wise $f$, the gradient of $F(x) = \sum_j f(x_j)$ is
+# $\frac{\partial F}{\partial x_i} = f'(x_i)$, so `numerical_gradient(lambda v: np.sum(f(v)), x)`
+# must match `f_grad(x)`. Next to your `gradient_check` we print
+# `tp_utils.gradcheck.gradient_report`, which computes the same relative error and, when it is
+# large, lists the worst entries in words: use it from now on. Bonus: the gradient
+# of $\operatorname{LSE}$ is the softmax,
+# $\frac{\partial}{\partial x_k}\ln\sum_j e^{x_j} = \frac{e^{x_k}}{\sum_j e^{x_j}}$ — the key
+# step of TP2's cross-entropy. (Points are taken in $[-2, 2]$: where a derivative is tiny, say
+# $10^{-4}$, the rounding error of the numerical one weighs more and the relative error rises
+# towards $10^{-6}$ even for a right gradient.)
 
 # %%
+from tp_utils.gradcheck import gradient_report
+
 rng = np.random.default_rng(12)
 x = rng.uniform(-2, 2, size=(3, 4))
 pairs = [("sigmoid", sigmoid, sigmoid_grad), ("tanh", tanh_from_sigmoid, tanh_grad),
@@ -1049,9 +1075,12 @@ print(gradient_report(l1_norm_grad(x_kink), numerical_gradient(f_l1, x_kink), na
 # - Stable formulas only ever exponentiate non-positive numbers: split on the sign of $x$ with
 #   $e^{-\lvert x\rvert}$, shift by the maximum in logsumexp (`keepdims=True`), and compute
 #   log-probabilities directly (`log_sigmoid`, `log_softmax`) rather than the log of a probability.
+#   Write $\ln(1 + z)$ for a small $z$ as `np.log1p(z)`.
 # - The central difference has a truncation error $O(\varepsilon^2)$ (forward: $O(\varepsilon)$)
 #   and a rounding error $\sim 10^{-16}/\varepsilon$; $\varepsilon \approx 10^{-6}$ works well in
 #   `float64`. A relative error below $10^{-7}$ means the gradient is right; kinks need care.
+#   From TP2 on, `tp_utils.gradcheck.gradient_report` and `check_gradient` compute your
+#   `gradient_check` and explain a failure in words.
 #
 # ## Going further
 #

@@ -304,6 +304,12 @@ def log_softmax(x, axis=-1):
 def log_softmax(x, axis=-1):
     return x - np.max(x, axis=axis, keepdims=True)
 '''),
+    Wrong("log-softmax-sign-slip", cell="log_softmax", fails=["test_log_softmax"],
+          why="LSE(x) - x: minus the log-softmax (values >= 0, not log-probabilities)",
+          code='''
+def log_softmax(x, axis=-1):
+    return logsumexp(x, axis=axis, keepdims=True) - x
+'''),
     Wrong("log-softmax-in-place", cell="log_softmax", fails=["test_log_softmax"],
           why="x -= ...: overwrites the caller's scores (caught by the hidden tests)",
           code='''
@@ -450,6 +456,13 @@ def gradient_check(analytic, numeric):
 def gradient_check(analytic, numeric):
     return float(np.max(np.abs(np.asarray(analytic) - np.asarray(numeric))))
 '''),
+    Wrong("gradcheck-python-max", cell="gradient_check", fails=["test_gradient_check"],
+          why="Python max(1e-8, array) instead of np.maximum: 'truth value of an array is ambiguous'",
+          code='''
+def gradient_check(analytic, numeric):
+    a, n = np.asarray(analytic), np.asarray(numeric)
+    return float(np.max(np.abs(a - n) / max(1e-8, np.abs(a) + np.abs(n))))
+'''),
     Wrong("gradcheck-no-max", cell="gradient_check", fails=["test_gradient_check"],
           why="returns the entry-wise relative errors (an array), not the worst one",
           code='''
@@ -545,6 +558,15 @@ def sigmoid(x):
 def sigmoid_grad(x):
     z = np.exp(-np.abs(x))
     return z / (1 + z) ** 2
+'''),
+    Alternative("sigmoid-grad-vectorize", cell="sigmoid_grad", why="np.vectorize of a scalar math function",
+                code='''
+import math
+def sigmoid_grad(x):
+    def one(v):
+        z = math.exp(-abs(v))
+        return z / (1 + z) ** 2
+    return np.vectorize(one, otypes=[float])(x)
 '''),
     Alternative("sigmoid-grad-tanh", cell="sigmoid_grad", why="sigma'(x) = (1 - tanh^2(x/2)) / 4", code='''
 def sigmoid_grad(x):
@@ -674,6 +696,12 @@ def log_softmax(x, axis=-1):
         m = v.max()
         return v - m - np.log(np.sum(np.exp(v - m)))
     return np.apply_along_axis(one, axis, x)
+'''),
+    Alternative("log-softmax-float32", cell="log_softmax", why="keeps float32", code='''
+def log_softmax(x, axis=-1):
+    x = np.asarray(x)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return (shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))).astype(x.dtype)
 '''),
     Alternative("log-softmax-logaddexp", cell="log_softmax", why="np.logaddexp.reduce with keepdims", code='''
 def log_softmax(x, axis=-1):
