@@ -21,7 +21,8 @@ ADV = os.path.join(HERE, "adversarial")
 sys.path.insert(0, ADV)
 import course  # noqa: E402
 
-from tp_course.defenses import class_report, read_flags  # noqa: E402
+from tp_course.defenses import read_flags  # noqa: E402
+from tp_course.grade import inspect_submission, read_scores  # noqa: E402
 
 ENTRIES = sorted(os.path.splitext(os.path.basename(p))[0]
                  for p in glob.glob(os.path.join(ADV, "*.py")) if not p.endswith("course.py"))
@@ -68,16 +69,16 @@ def test_entry(graded, name):
     root, _, log = graded
     entry = load(name)
     nb_path = os.path.join(root, "autograded", name, course.ASSIGNMENT, course.NOTEBOOK + ".ipynb")
-    report = class_report(root, course.ASSIGNMENT)
+    problems = inspect_submission(root, os.path.join(root, "submitted", name), course.ASSIGNMENT)
     if entry.EXPECT is None:
         assert not os.path.exists(nb_path)
         assert "BAD SUBMISSION" in log and name in log, "no clear message for " + name
-        assert report[name]["notebooks"][course.NOTEBOOK]["flags"][0]["flag"] == "bad-file"
+        assert any(p.startswith("unreadable") for p in problems), problems
         return
     if getattr(entry, "MISSING", False):
-        flags = report[name]["notebooks"][course.NOTEBOOK]["flags"]
-        assert any("missing" in f["detail"] for f in flags), flags
-        assert all(not v for v in report[name]["notebooks"][course.NOTEBOOK]["cells"].values())
+        assert any(p.startswith("missing file") for p in problems), problems
+        graded = read_scores(root, course.env_for(root), name, course.ASSIGNMENT)
+        assert graded is None or graded.auto_score == 0
         return
     got = course.scores(root, name)
     assert got == {k: float(v) for k, v in entry.EXPECT.items()}, (name, got, read_flags(nb_path))
@@ -90,10 +91,9 @@ def test_entry(graded, name):
 
 def test_rest_of_class_graded(graded):
     root, _, _ = graded
-    report = class_report(root, course.ASSIGNMENT)
     expected = {n for n in ENTRIES if load(n).EXPECT is not None and not getattr(load(n), "MISSING", False)}
     for student in expected | set(DETERMINISM):
-        assert report[student]["notebooks"][course.NOTEBOOK]["cells"], student
+        assert read_scores(root, course.env_for(root), student, course.ASSIGNMENT).cells, student
 
 
 def test_determinism(graded):

@@ -43,8 +43,8 @@ HideHiddenTests          (first of ``GenerateFeedback.preprocessors``)
 Flags: ``nb.metadata["tp_course"]["flags"]`` of each autograded notebook
 (``autograded/<student>/<assignment>/<notebook>.ipynb``), a list of
 ``{"flag": "tampered"|"timeout"|"crash"|"grade-cells-modified"|"memory"|"bad-file",
-"cell": grade_id or None, "detail": "..."}``. :func:`read_flags` and
-:func:`class_report` read them back.
+"cell": grade_id or None, "detail": "..."}``. :func:`read_flags` reads them back
+(for `tp-course grade`, which also explains missing and unreadable files).
 
 What is not protected (honestly)
 --------------------------------
@@ -112,53 +112,6 @@ def read_flags(notebook_path):
     return list(nb.get("metadata", {}).get("tp_course", {}).get("flags", []))
 
 
-def class_report(course_root, assignment, db_url=None):
-    """Scores and flags of every submission of ``assignment``.
-
-    Reads the gradebook, the flags of the autograded notebooks, and ``submitted/``:
-    a submitted folder whose notebook could not be graded (missing, renamed, unreadable)
-    gets the flag ``bad-file`` with what was found instead.
-
-    Returns ``{student: {"score": float or None, "max_score": float or None,
-    "notebooks": {notebook: {"score", "cells": {grade_id: score}, "flags": [...]}}}}``.
-    """
-    import glob
-    db_url = db_url or "sqlite:///" + os.path.join(course_root, "gradebook.db")
-    report, names = {}, []
-    with Gradebook(db_url) as gb:
-        a = gb.find_assignment(assignment)
-        names = [n.name for n in a.notebooks]
-        for sub in a.submissions:
-            student = sub.student.id
-            entry = {"score": sub.score, "max_score": sub.max_score, "notebooks": {}}
-            for snb in sub.notebooks:
-                entry["notebooks"][snb.name] = {
-                    "score": snb.score,
-                    "cells": {g.name: g.score for g in snb.grades},
-                    "flags": [],
-                }
-            report[student] = entry
-    for folder in sorted(glob.glob(os.path.join(course_root, "submitted", "*", assignment))):
-        student = os.path.basename(os.path.dirname(folder))
-        entry = report.setdefault(student, {"score": None, "max_score": None, "notebooks": {}})
-        present = sorted(os.path.basename(p) for p in glob.glob(os.path.join(folder, "*.ipynb")))
-        for name in names:
-            nb_entry = entry["notebooks"].setdefault(name, {"score": None, "cells": {}, "flags": []})
-            path = os.path.join(course_root, "autograded", student, assignment, name + ".ipynb")
-            if os.path.exists(path):
-                nb_entry["flags"] = read_flags(path)
-                continue
-            if name + ".ipynb" in present:
-                detail = f"{name}.ipynb could not be graded (unreadable? see the autograde log)"
-            else:
-                others = [p for p in present if p[:-6] not in names]
-                detail = f"missing notebook {name}.ipynb" + (
-                    f" (found instead: {', '.join(others)}: renamed?)" if others else "")
-            nb_entry["flags"] = [{"flag": "bad-file", "cell": None, "detail": detail}]
-    return report
-
-
-# ------------------------------------------------------------------ helpers on cells
 def strip_hidden_tests(source, replacement=None):
     """Remove the ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` regions.
 

@@ -15,6 +15,7 @@ import nbformat
 from tqdm.auto import tqdm
 
 from .build import course_env, nbgrader
+from .defenses import read_flags
 
 
 @dataclass
@@ -57,7 +58,11 @@ def inspect_submission(course_dir, student_dir, assignment):
             nb = nbformat.read(str(path), as_version=4)
             nbformat.validate(nb)
         except UnicodeDecodeError:
-            problems.append(f"unreadable: {name} is not UTF-8 text")
+            try:  # the grading defenses read such a file as Latin-1
+                nbformat.reads(path.read_bytes().decode("latin-1"), as_version=4)
+                problems.append(f"encoding: {name} is not UTF-8 text (graded as Latin-1; accents may be wrong)")
+            except Exception:
+                problems.append(f"unreadable: {name} is not UTF-8 text, nor a notebook")
         except Exception as exc:  # invalid JSON or not a notebook
             problems.append(f"unreadable: {name} is not a valid notebook ({str(exc).splitlines()[0][:120]})")
     return problems
@@ -73,13 +78,10 @@ def _autograde(course_dir, env, student, assignment, logs):
 
 
 def _flags_from_notebooks(course_dir, student, assignment):
+    """The flags the grading defenses left in the autograded notebooks, as readable lines."""
     flags = []
     for path in sorted((Path(course_dir) / "autograded" / student / assignment).glob("*.ipynb")):
-        try:
-            nb = nbformat.read(str(path), as_version=4)
-        except Exception:
-            continue
-        for flag in nb.metadata.get("tp_course", {}).get("flags", []):
+        for flag in read_flags(path):
             where = f" [{flag['cell']}]" if flag.get("cell") else ""
             flags.append(f"{flag.get('flag')}{where}: {flag.get('detail', '')}".strip())
     return flags

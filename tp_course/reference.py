@@ -208,12 +208,14 @@ def check_elementwise(name, func, reference, seed=0, scale=20.0,
                 raise AssertionError(f"{name} modified its argument x in place: work on a copy.")
 
 
-def tp2_check_backward(backward_fn, rng, sizes, activations=("tanh", "relu")):
+def tp2_check_backward(backward_fn, rng, sizes, activations=("tanh", "relu"), rtol=1e-4, atol=1e-5):
     """Hidden test of TP2's backward functions: every gradient against a numerical one.
 
     ``backward_fn(x, y, params, cache, activation)`` must return a dict with the gradients
     "y_tilde", "W_y", "b_y", "h", "h_tilde", "W_h", "b_h"; the cache comes from
     :func:`tp2_forward` (so a wrong forward does not cost the backward points).
+    The default tolerances admit a backward computed in float32 (gradients are O(1) here, and
+    float32 cancellation leaves absolute errors of ~1e-7); the catalogued slips are off by far more.
     """
     from scipy.special import logsumexp
     from tp_utils.testing import check_array
@@ -242,7 +244,7 @@ def tp2_check_backward(backward_fn, rng, sizes, activations=("tanh", "relu")):
                                                 cache["h_tilde"].copy())
             for name in keys:
                 check_array(f"grads['{name}'] ({act}, n_x={n_x}, n_h={n_h}, n_y={n_y})",
-                            grads[name], ref[name], rtol=1e-5, atol=1e-7)
+                            grads[name], ref[name], rtol=rtol, atol=atol)
 
 
 def tp3_check_gradient(name, analytic, numeric, rtol=1e-4, atol=1e-6):
