@@ -50,6 +50,9 @@
 # | 4 Bonus | 4.1 | `Value` (scalar autograd) | 3 |
 # | | | **total** (37 + 3 bonus) | **40** |
 #
+# nbgrader counts the 40 points as 35 auto-graded (the test cells) + 5 graded by hand (1.5 and 2.5);
+# the bonus part 4 is included in the 40.
+#
 # ## Notation (the same in every notebook of the course)
 #
 # | maths | numpy | shape | meaning |
@@ -60,11 +63,11 @@
 # | $\mathbf y=\mathrm{onehot}(y)$ | `np.eye(n_y)[y]` | `(n_y,)` | the target as a one-hot vector |
 # | $\mathbf W^h$, $\mathbf b^h$ | `params["W_h"]`, `params["b_h"]` | `(n_h, n_x)`, `(n_h,)` | hidden layer, $W$ is **(n_out, n_in)** |
 # | $\tilde{\mathbf h} = \mathbf W^h \mathbf x + \mathbf b^h$ | `h_tilde = W_h @ x + b_h` | `(n_h,)` | pre-activation (préactivation) |
-# | $\mathbf h = \sigma(\tilde{\mathbf h})$ | `h = np.tanh(h_tilde)` | `(n_h,)` | activation, $\sigma$ = tanh or ReLU |
+# | $\mathbf h = \varphi(\tilde{\mathbf h})$ | `h = np.tanh(h_tilde)` | `(n_h,)` | activation, $\varphi$ = tanh or ReLU ($\sigma$ is kept for the sigmoid) |
 # | $\mathbf W^y$, $\mathbf b^y$ | `params["W_y"]`, `params["b_y"]` | `(n_y, n_h)`, `(n_y,)` | output layer |
 # | $\tilde{\mathbf y} = \mathbf W^y \mathbf h + \mathbf b^y$ | `y_tilde = W_y @ h + b_y` | `(n_y,)` | logits, scores |
 # | $\hat{\mathbf y} = \mathrm{softmax}(\tilde{\mathbf y})$ | `y_hat = softmax(y_tilde)` | `(n_y,)` | predicted probabilities |
-# | $\ell = -\log \hat y_y$ | `loss` | scalar | cross-entropy of one example |
+# | $\ell = -\log \hat y_y$ | `loss` | scalar | cross-entropy loss (perte) of one example |
 # | $\nabla_{\mathbf W}\ell$ | `grads["W_h"]` | same as $\mathbf W$ | gradient: **same shape as the parameter** |
 # | $\mathbf Z = \mathbf X \mathbf W^\top + \mathbf b$ | `Z = X @ W.T + b` | `(N, n_out)` | a batch (PyTorch `nn.Linear`), TP3 |
 # | $\odot$ | `*` | | element-wise product |
@@ -488,7 +491,8 @@ fig.tight_layout()
 # **Stability.** `np.exp(1000.)` is `inf` (float64 overflows above about 709). Softmax does not
 # change when the same constant is subtracted from every score (the $e^{-c}$ cancels above and
 # below), so subtract the maximum first: every exponent is then $\le 0$ and the largest term is
-# $e^0 = 1$. numpy twin: `e = np.exp(z - z.max()); e / e.sum()`.
+# $e^0 = 1$. numpy twin: `e = np.exp(z - z.max()); e / e.sum()`. (`z - z.max()` makes a new array;
+# `z -= z.max()` would change the caller's array, e.g. the logits that `forward` keeps in its cache.)
 
 # %% nbgrader={"grade": false, "grade_id": "softmax", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softmax(z):
@@ -528,6 +532,11 @@ z = (rng.normal(size=6) * 5).astype(np.float32)
 check_array("softmax(float32 z)", np.asarray(softmax(z.copy()), dtype=float), _ref_softmax(z.astype(float)), rtol=1e-5, atol=1e-7)
 z = rng.normal(size=4)
 check_array("softmax(z + 100) == softmax(z)", softmax(z + 100.0), _ref_softmax(z), rtol=2e-5, atol=1e-10)
+z = rng.normal(size=5) * 3
+z_before = z.copy()
+softmax(z)
+assert np.array_equal(z, z_before), ("softmax changed its argument z in place (z -= ...): write z - z.max(), "
+                                     "a new array, so that the caller's logits stay as they were")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -539,8 +548,9 @@ check_array("softmax(z + 100) == softmax(z)", softmax(z + 100.0), _ref_softmax(z
 #   \;=\; \hat y_i\,(\delta_{ij} - \hat y_j),
 #   \qquad \mathbf J = \mathrm{diag}(\hat{\mathbf y}) - \hat{\mathbf y}\,\hat{\mathbf y}^\top .$$
 #
-# numpy twin: `np.diag(y_hat) - np.outer(y_hat, y_hat)`. Each row and each column sums to 0
-# (moving the scores cannot change $\sum_i \hat y_i = 1$).
+# numpy twin: `np.diag(y_hat) - np.outer(y_hat, y_hat)`. Each column sums to 0 (moving a score
+# cannot change $\sum_i \hat y_i = 1$), and so does each row (adding the same constant to every score
+# changes no $\hat y_i$).
 
 # %% nbgrader={"grade": false, "grade_id": "softmax_jacobian", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softmax_jacobian(y_hat):
@@ -581,14 +591,15 @@ for n in [1, 2, 3, 6]:
 # %% [markdown]
 # ## 2.3 Cross-entropy (entropie croisée)
 #
-# The loss is a (non-symmetric) distance between the target distribution $\mathbf y$ (one-hot) and
-# the prediction $\hat{\mathbf y}$:
+# The loss measures how far the prediction $\hat{\mathbf y}$ is from the target distribution
+# $\mathbf y$ (one-hot); the course notes call it an asymmetric distance (it is not symmetric, so not a
+# distance in the mathematical sense):
 # $H(\mathbf y, \hat{\mathbf y}) = -\sum_j y_j \log \hat y_j$. With a one-hot target only the true
 # class remains: $\ell = -\log \hat y_y$. (The other order, $-\sum_j \hat y_j \log y_j$, would take
 # $\log 0 = -\infty$.) Written with the logits:
 # $$\ell = -\log \frac{e^{\tilde y_y}}{\sum_j e^{\tilde y_j}} = \underbrace{\log\sum_{j} e^{\tilde y_j}}_{\mathrm{logsumexp}(\tilde{\mathbf y})\ \approx\ \max_j \tilde y_j} - \ \tilde y_y .$$
 # Raising the true score $\tilde y_y$ lowers the loss; the logsumexp term pushes down the largest
-# score, the most wrong class. Compute it stably: with $c = \max_j \tilde y_j$,
+# score, which is the most wrong class whenever it is not the true one. Compute it stably: with $c = \max_j \tilde y_j$,
 # $\mathrm{logsumexp}(\tilde{\mathbf y}) = c + \log\sum_j e^{\tilde y_j - c}$ (TP1's `logsumexp`, rewritten here)
 # (`c + np.log(np.sum(np.exp(z - c)))`). Taking `-np.log(softmax(z)[y])` fails when
 # $\hat y_y$ underflows to 0.
@@ -626,7 +637,14 @@ for n in [1, 2, 3, 10]:
         y = int(rng.integers(n))
         with strict_floats():
             value = cross_entropy(z.copy(), y)
-        check_scalar(f"cross_entropy(z, y={y}), n = {n}, scale {scale:g}", value, logsumexp(z) - z[y], rtol=1e-6, atol=1e-9)
+        # atol grows with the scores: admits float32 (its rounding of z itself is ~6e-8 |z|)
+        check_scalar(f"cross_entropy(z, y={y}), n = {n}, scale {scale:g}", value, logsumexp(z) - z[y],
+                     rtol=1e-6, atol=1e-6 * scale)
+z = rng.normal(size=5) * 3
+z_before = z.copy()
+cross_entropy(z, 2)
+assert np.array_equal(z, z_before), ("cross_entropy changed its argument y_tilde in place (y_tilde -= ...): "
+                                     "write y_tilde - c, a new array, so that the caller's logits stay as they were")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -746,7 +764,7 @@ FIXED_X, FIXED_Y = np.array([1.0, 0.5]), 2
 # | element-wise | vector | numpy |
 # |---|---|---|
 # | $\tilde h_i = \sum_{j=1}^{n_x} W^h_{ij} x_j + b^h_i$ | $\tilde{\mathbf h} = \mathbf W^h \mathbf x + \mathbf b^h$ | `h_tilde = W_h @ x + b_h` |
-# | $h_i = \tanh(\tilde h_i)$ or $\max(0, \tilde h_i)$ | $\mathbf h = \sigma(\tilde{\mathbf h})$ | `np.tanh(h_tilde)`, `np.maximum(h_tilde, 0)` |
+# | $h_i = \tanh(\tilde h_i)$ or $\max(0, \tilde h_i)$ | $\mathbf h = \varphi(\tilde{\mathbf h})$ | `np.tanh(h_tilde)`, `np.maximum(h_tilde, 0)` |
 # | $\tilde y_i = \sum_{j=1}^{n_h} W^y_{ij} h_j + b^y_i$ | $\tilde{\mathbf y} = \mathbf W^y \mathbf h + \mathbf b^y$ | `y_tilde = W_y @ h + b_y` |
 # | $\hat y_i = e^{\tilde y_i} / \sum_j e^{\tilde y_j}$ | $\hat{\mathbf y} = \mathrm{softmax}(\tilde{\mathbf y})$ | `softmax(y_tilde)` |
 #
@@ -808,7 +826,8 @@ for n_x, n_h, n_y in [(2, 3, 4), (5, 4, 3), (3, 7, 2), (6, 2, 5), (1, 1, 2)]:
         cache = forward(x.copy(), {k: v.copy() for k, v in params.items()}, act)
         check_keys("cache", cache, ["h_tilde", "h", "y_tilde", "y_hat"])
         for key in ["h_tilde", "h", "y_tilde", "y_hat"]:
-            check_array(f"cache['{key}'] ({act}, sizes {n_x}, {n_h}, {n_y})", cache[key], ref[key], rtol=1e-6, atol=1e-10)
+            # tolerances admit a forward pass in float32 (values are O(1); float32 keeps ~7 digits)
+            check_array(f"cache['{key}'] ({act}, sizes {n_x}, {n_h}, {n_y})", cache[key], ref[key], rtol=1e-5, atol=1e-6)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -822,18 +841,28 @@ for n_x, n_h, n_y in [(2, 3, 4), (5, 4, 3), (3, 7, 2), (6, 2, 5), (1, 1, 2)]:
 #   & \frac{\partial \ell}{\partial W^y_{ij}} &= \delta^y_i\, h_j
 #   & \frac{\partial \ell}{\partial b^y_i} &= \delta^y_i \\
 # \frac{\partial \ell}{\partial h_j} &= \sum_{i=1}^{n_y} \delta^y_i\, W^y_{ij}
-#   & \delta^h_j &= \frac{\partial \ell}{\partial h_j}\, \sigma'(\tilde h_j)
+#   & \delta^h_j &= \frac{\partial \ell}{\partial h_j}\, \varphi'(\tilde h_j)
 #   & & \\
 # \frac{\partial \ell}{\partial W^h_{jk}} &= \delta^h_j\, x_k
 #   & \frac{\partial \ell}{\partial b^h_j} &= \delta^h_j
 # \end{aligned}$$
 #
-# with $\sigma'(\tilde h_j) = 1 - \tanh^2(\tilde h_j) = 1 - h_j^2$ for tanh (the derivative is
+# with $\varphi'(\tilde h_j) = 1 - \tanh^2(\tilde h_j) = 1 - h_j^2$ for tanh (the derivative is
 # written with the **output** $h_j$, squared: not with $\tilde h_j$), and
-# $\sigma'(\tilde h_j) = \mathbb 1[\tilde h_j > 0]$ for ReLU (0 at $\tilde h_j = 0$, like PyTorch).
+# $\varphi'(\tilde h_j) = \mathbb 1[\tilde h_j > 0]$ for ReLU (0 at $\tilde h_j = 0$, like PyTorch).
 #
 # Why a *sum* over $i$ for $\partial\ell/\partial h_j$? $h_j$ feeds every output score $\tilde y_i$
 # (it is used $n_y$ times), and gradients coming back along several paths add up.
+#
+# **Slips to avoid** (the last two are in the course notes):
+# * $1 - \tilde h_j^2$ instead of $1 - h_j^2$: the square is of the *output* $h_j = \tanh(\tilde h_j)$;
+# * $\partial\ell/\partial W^h_{jk} = \frac{\partial \ell}{\partial h_j} x_k$: the factor $\varphi'(\tilde h_j)$ is missing,
+#   use $\delta^h_j$ (the same for $\partial\ell/\partial b^h_j$);
+# * $\partial\ell/\partial h_j = \sum_i \partial\ell/\partial W^y_{ij} = \sum_i \delta^y_i h_j$: the local derivative of
+#   $\tilde y_i$ with respect to $h_j$ is $W^y_{ij}$, not $h_j$.
+#
+# For ReLU, the mask may be read on the output: $h_j > 0$ exactly when $\tilde h_j > 0$ (one seed writes
+# `1 if e > 0 else 0 for e in hs`, which is right); but $h_j \ge 0$ is always true and masks nothing.
 #
 # Write `backward_loops` with explicit `for` loops over the indices, scalar by scalar (you may use
 # `cache["y_hat"]`). It returns the gradients of the parameters and of the intermediate values,
@@ -930,7 +959,7 @@ def check_fixed_gradients(backward_fn):
         check_keys(f"{backward_fn.__name__}(..., '{activation}')", grads, GRAD_KEYS)
         for name in GRAD_KEYS:
             check_array(f"grads['{name}'] ({activation}, fixed network)", grads[name],
-                        FIXED_GRADS[activation][name], rtol=1e-6, atol=1e-9)
+                        FIXED_GRADS[activation][name], rtol=1e-5, atol=1e-6)
 
 
 def check_mlp_gradients(backward_fn, n_x, n_h, n_y, activation, rng, tol=1e-5):
@@ -992,8 +1021,9 @@ tp2_check_backward(backward_loops, rng, [(2, 3, 4), (5, 4, 3), (3, 7, 2), (1, 1,
 # between `np.outer(a, b)` and `np.outer(b, a)`, the shapes decide. (The seed written with row
 # vectors says $\nabla_{\mathbf W^h} = \nabla_{\tilde{\mathbf h}}^\top \mathbf x$: same matrix,
 # since its vectors are rows. One seed also writes $\nabla_{\mathbf b^h} = \nabla_{\tilde{\mathbf h}}^\top \mathbf X$,
-# a copy-paste slip: the bias gradient is $\nabla_{\tilde{\mathbf h}}$ itself, summed over the
-# batch in TP3.) Write `backward` without any Python loop.
+# a copy-paste slip, and so is its $\nabla_{\mathbf b^y} = \nabla_{\tilde{\mathbf y}}^\top \mathbf h$: a bias
+# gradient is the gradient of the pre-activation itself, $\nabla_{\mathbf b^h} = \nabla_{\tilde{\mathbf h}}$ and
+# $\nabla_{\mathbf b^y} = \nabla_{\tilde{\mathbf y}}$, summed over the batch in TP3.) Write `backward` without any Python loop.
 
 # %% nbgrader={"grade": false, "grade_id": "backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def backward(x, y, params, cache, activation="tanh"):

@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# # TP3 — Batches and depth: vectorised backpropagation, losses, N-layer networks
+# # TP3 — Batches and depth: vectorised backpropagation, losses, L-layer networks
 #
 # In TP2 you back-propagated through a 2-layer network **one example at a time**. Real training
 # feeds the network a whole **batch** (mini-batch, *lot*) of examples at once, with matrix
@@ -21,7 +21,7 @@
 # - measure how much faster the vectorised code is than a loop over the examples;
 # - compute three losses and their gradient with respect to the scores: mean squared error,
 #   softmax + cross-entropy, multiclass hinge (SVM);
-# - build an N-layer network (a list of layers, activation functions sigmoid / tanh / ReLU /
+# - build an L-layer network (a list of layers, activation functions sigmoid / tanh / ReLU /
 #   identity), with a forward pass that caches what the backward pass needs, a backward loop
 #   over the layers and a gradient-descent update (*descente de gradient*);
 # - choose an initialisation (small random, Xavier/Glorot, He) and explain why the inputs
@@ -33,8 +33,10 @@
 # **How you are graded**: each exercise has an answer cell (replace `raise NotImplementedError()`)
 # followed by a test cell. The visible tests give you quick feedback; more tests are hidden and run
 # at grading (gradients compared with numerical gradients on random networks, batch results compared
-# with one-example-at-a-time results, independence from the batch size N). Two questions are
-# answered in words and graded by hand. Run the whole notebook top to bottom before submitting:
+# with one-example-at-a-time results, independence from the batch size N). When a function calls one
+# of your earlier functions (`softmax_rows`, `activation`, `activation_derivative`), its tests hand that
+# helper known values, so a slip is charged once, where it is. Two questions are answered in words
+# and graded by hand. Run the whole notebook top to bottom before submitting:
 # it takes a few seconds.
 #
 # | # | exercise | points |
@@ -75,7 +77,7 @@
 # | $\hat{\mathbf{Y}} = \mathrm{SoftMax}_{\text{rows}}(\tilde{\mathbf{Y}})$ | `Yhat = softmax_rows(Y_tilde)` | `(N, n_y)` | predicted probabilities |
 # | $\mathcal{L}$ | `loss` | scalar | **mean** loss over the N examples |
 # | $\nabla_{\mathbf{W}} = \partial\mathcal{L}/\partial\mathbf{W}$ | `grads["W_h"]`, `dW` | shape of `W` | gradient (same shape as the parameter) |
-# | $\mathbf{A}^{0} = \mathbf{X}$, $\mathbf{Z}^i = \mathbf{A}^{i-1}\mathbf{W}^{i\top} + \mathbf{b}^i$, $\mathbf{A}^i = f_i(\mathbf{Z}^i)$ | `Z = A_prev @ W.T + b`, `A = f(Z)` | `(N, n_i)` | layer $i$ of an N-layer network, $\mathbf{W}^i$: `(n_i, n_{i-1})` |
+# | $\mathbf{A}^{0} = \mathbf{X}$, $\mathbf{Z}^i = \mathbf{A}^{i-1}\mathbf{W}^{i\top} + \mathbf{b}^i$, $\mathbf{A}^i = f_i(\mathbf{Z}^i)$ | `Z = A_prev @ W.T + b`, `A = f(Z)` | `(N, n_i)` | layer $i$ of an L-layer network, $\mathbf{W}^i$: `(n_i, n_{i-1})` |
 # | $\odot$ | `*` | | element-wise (Hadamard) product |
 #
 # For **one** example $\mathbf{x}$ of shape `(n_x,)` the same layer reads $\tilde{\mathbf{h}} =
@@ -153,7 +155,10 @@ def softmax_rows(Z):
 Z = np.array([[1.7, 1.4, -1.3],           # the course's example: .558, .414, .028
               [0.0, 0.0, 0.0],
               [1000.0, 1001.0, 999.0]])   # exp(1000) overflows: subtract the row max
+Z_before = Z.copy()
 P = softmax_rows(Z)
+# Z -= Z.max(...) would shift the caller's scores (e.g. the cached Y_tilde of 1.3): use Z - Z.max(...)
+check_array("Z after softmax_rows(Z) (your function must not modify its input)", Z, Z_before)
 check_array("softmax_rows(Z)", P, [[0.55847037095, 0.41372502651, 0.02780460254], [0.333333333333, 0.333333333333, 0.333333333333], [0.244728471055, 0.665240955775, 0.09003057317]])
 check_array("the sum of each row", P.sum(axis=1), np.ones(3))
 print("softmax_rows: visible tests passed")
@@ -252,7 +257,8 @@ check_scalar("cross_entropy with huge scores", cross_entropy(S, Y), tp3_cross_en
 # %% [markdown]
 # ### 1.3 Batch forward pass (2 points)
 #
-# Write the four lines of the system above, for the whole batch. Return $\hat{\mathbf{Y}}$ and a
+# Write the four lines of the system above, for the whole batch, with your `softmax_rows` (a slip in 1.1
+# is not charged again here: the tests of 1.3 hand it known values). Return $\hat{\mathbf{Y}}$ and a
 # `cache` dictionary with the intermediate results that the backward pass needs, under these keys
 # (shapes for a batch of N examples):
 #
@@ -299,32 +305,71 @@ Y_demo = np.eye(3)[[0, 2, 1, 2]]
 params_demo = {"W_h": np.cos(np.arange(6.0).reshape(3, 2)), "b_h": np.array([0.1, -0.2, 0.3]),
                "W_y": 0.5 * np.sin(np.arange(9.0).reshape(3, 3) + 0.5), "b_y": np.array([0.0, 0.2, -0.1])}
 print({k: v.shape for k, v in params_demo.items()})
+# what forward_batch(X_demo, params_demo) must put in its cache, written out: the tests of 1.3 and 1.4 use
+# it, so that the test of 1.4 does not depend on your forward_batch
+cache_demo = {
+    "H_tilde": np.array([[1.432766481242, -1.45037311811, 0.007911153968],
+                         [-0.167782125242, 0.490502146836, -0.006918442828],
+                         [-1.009893112635, 0.47567255004, 0.847535124153],
+                         [1.291539140699, -1.452860135318, 0.151208423198]]),
+    "H": np.array([[0.892232139403, -0.895766627431, 0.007910988929],
+                   [-0.166225251147, 0.4546148894, -0.006918332446],
+                   [-0.765717805104, 0.442771216084, 0.68977956742],
+                   [0.859529108969, -0.896256973977, 0.15006645687]]),
+    "Y_tilde": np.array([[-0.230514669765, 0.47853863265, -0.420987642909],
+                         [0.184821506599, 0.00939522316, 0.092573091176],
+                         [0.2436856269, -0.125444268177, 0.300689140214],
+                         [-0.196060519018, 0.434365926628, -0.367980498622]]),
+    "Yhat": np.array([[0.259159023793, 0.526628395099, 0.214212581108],
+                      [0.363507107501, 0.305018541421, 0.331474351078],
+                      [0.363637007166, 0.251395209813, 0.384967783021],
+                      [0.268784112046, 0.504887153342, 0.226328734612]]),
+}
 
 # %% nbgrader={"grade": true, "grade_id": "test_forward_batch", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-Yhat, cache = forward_batch(X_demo, params_demo)
-check_array("Yhat", Yhat, [[0.259159023793, 0.526628395099, 0.214212581108], [0.363507107501, 0.305018541421, 0.331474351078], [0.363637007166, 0.251395209813, 0.384967783021], [0.268784112046, 0.504887153342, 0.226328734612]])
-for key, shape in [("H_tilde", (4, 3)), ("H", (4, 3)), ("Y_tilde", (4, 3)), ("Yhat", (4, 3))]:
+# forward_batch goes through your softmax_rows. So that a slip in 1.1 does not cost you points twice, this
+# test hands it the known softmax of the demo scores (any other input still goes to your softmax_rows).
+def _known_softmax_rows(Z, _yours=softmax_rows):
+    if np.shape(Z) == cache_demo["Y_tilde"].shape and np.allclose(Z, cache_demo["Y_tilde"]):
+        return cache_demo["Yhat"].copy()
+    return _yours(Z)
+
+
+_your_softmax_rows, softmax_rows = softmax_rows, _known_softmax_rows
+try:
+    Yhat, cache = forward_batch(X_demo, params_demo)
+finally:
+    softmax_rows = _your_softmax_rows
+check_array("Yhat", Yhat, cache_demo["Yhat"])
+assert isinstance(cache, dict), f"the cache should be a dict, got {type(cache).__name__}"
+for key in ["H_tilde", "H", "Y_tilde", "Yhat"]:
     assert key in cache, f"cache has no key {key!r}; it has {sorted(cache)}"
-    check_shape(f"cache[{key!r}]", cache[key], shape)
-check_array("cache['H']", cache["H"], [[0.892232139403, -0.895766627431, 0.007910988929], [-0.166225251147, 0.4546148894, -0.006918332446], [-0.765717805104, 0.442771216084, 0.68977956742], [0.859529108969, -0.896256973977, 0.15006645687]])
+    check_array(f"cache[{key!r}]", cache[key], cache_demo[key])
 print("forward_batch: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from scipy.special import softmax as _sp_softmax
+
 from tp_course.reference import tp3_forward, tp3_random_params
 
-rng = np.random.default_rng(13)
-for N, n_x, n_h, n_y in [(1, 3, 4, 2), (6, 3, 5, 4), (5, 4, 4, 4), (40, 8, 16, 10)]:
-    params = tp3_random_params(rng, n_x, n_h, n_y)
-    X = rng.normal(size=(N, n_x))
-    ref = tp3_forward(X, params)     # one example at a time (W @ x + b), stacked
-    Yhat, cache = forward_batch(X, params)
-    check_array(f"Yhat for shapes {(N, n_x, n_h, n_y)}", Yhat, ref["Yhat"], rtol=1e-6, atol=1e-12)
-    for key in ["H_tilde", "H", "Y_tilde", "Yhat"]:
-        check_array(f"cache[{key!r}] for shapes {(N, n_x, n_h, n_y)}", cache[key], ref[key], rtol=1e-6, atol=1e-10)
-# large scores: the softmax must stay stable
-params = tp3_random_params(rng, 3, 4, 3)
-params["b_y"] = np.array([1000.0, 0.0, -1000.0])
-X = rng.normal(size=(5, 3))
-check_array("Yhat with large output biases", forward_batch(X, params)[0], tp3_forward(X, params)["Yhat"], atol=1e-12)
+# your softmax_rows is graded in 1.1: here forward_batch gets the reference softmax
+_your_softmax_rows, softmax_rows = softmax_rows, lambda Z: _sp_softmax(Z, axis=1)
+try:
+    rng = np.random.default_rng(13)
+    for N, n_x, n_h, n_y in [(1, 3, 4, 2), (6, 3, 5, 4), (5, 4, 4, 4), (40, 8, 16, 10)]:
+        params = tp3_random_params(rng, n_x, n_h, n_y)
+        X = rng.normal(size=(N, n_x))
+        ref = tp3_forward(X, params)     # one example at a time (W @ x + b), stacked
+        Yhat, cache = forward_batch(X, params)
+        check_array(f"Yhat for shapes {(N, n_x, n_h, n_y)}", Yhat, ref["Yhat"], rtol=1e-6, atol=1e-12)
+        for key in ["H_tilde", "H", "Y_tilde", "Yhat"]:
+            check_array(f"cache[{key!r}] for shapes {(N, n_x, n_h, n_y)}", cache[key], ref[key], rtol=1e-6, atol=1e-10)
+    # large scores: a softmax written inside forward_batch must stay stable too
+    params = tp3_random_params(rng, 3, 4, 3)
+    params["b_y"] = np.array([1000.0, 0.0, -1000.0])
+    X = rng.normal(size=(5, 3))
+    check_array("Yhat with large output biases", forward_batch(X, params)[0], tp3_forward(X, params)["Yhat"], atol=1e-12)
+finally:
+    softmax_rows = _your_softmax_rows
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -360,7 +405,9 @@ check_array("Yhat with large output biases", forward_batch(X, params)[0], tp3_fo
 # (giving one number per neuron: `axis=0`). The derivative of tanh is $1 - \mathbf{H}^2$, in
 # terms of the activation $\mathbf{H}$ (not of $\tilde{\mathbf{H}}$).
 #
-# Use only `cache` (and `X`, `Y`, `params`): do not call the forward pass again.
+# Use only `cache` (and `X`, `Y`, `params`): do not call the forward pass again, and do not modify the
+# cached arrays: `dY_tilde = (Yhat - Y) / N` makes a new array, whereas `dY_tilde = Yhat; dY_tilde -= Y`
+# would overwrite `cache["Yhat"]` (the tests give you copies, but your own code may reuse the cache).
 
 # %% nbgrader={"grade": false, "grade_id": "backward_batch", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def backward_batch(X, Y, params, cache):
@@ -396,26 +443,7 @@ def backward_batch(X, Y, params, cache):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_backward_batch", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-# forward_batch(X_demo, params_demo)[1], written out: this test does not depend on your forward_batch
-cache_demo = {
-    "H_tilde": np.array([[1.432766481242, -1.45037311811, 0.007911153968],
-                         [-0.167782125242, 0.490502146836, -0.006918442828],
-                         [-1.009893112635, 0.47567255004, 0.847535124153],
-                         [1.291539140699, -1.452860135318, 0.151208423198]]),
-    "H": np.array([[0.892232139403, -0.895766627431, 0.007910988929],
-                   [-0.166225251147, 0.4546148894, -0.006918332446],
-                   [-0.765717805104, 0.442771216084, 0.68977956742],
-                   [0.859529108969, -0.896256973977, 0.15006645687]]),
-    "Y_tilde": np.array([[-0.230514669765, 0.47853863265, -0.420987642909],
-                         [0.184821506599, 0.00939522316, 0.092573091176],
-                         [0.2436856269, -0.125444268177, 0.300689140214],
-                         [-0.196060519018, 0.434365926628, -0.367980498622]]),
-    "Yhat": np.array([[0.259159023793, 0.526628395099, 0.214212581108],
-                      [0.363507107501, 0.305018541421, 0.331474351078],
-                      [0.363637007166, 0.251395209813, 0.384967783021],
-                      [0.268784112046, 0.504887153342, 0.226328734612]]),
-}
-grads = backward_batch(X_demo, Y_demo, params_demo, cache_demo)
+grads = backward_batch(X_demo, Y_demo, params_demo, {key: value.copy() for key, value in cache_demo.items()})
 assert isinstance(grads, dict), f"backward_batch should return a dict, got {type(grads).__name__}"
 for key, value in params_demo.items():
     assert key in grads, f"grads has no key {key!r}; it has {sorted(grads)}"
@@ -439,14 +467,15 @@ for N, n_x, n_h, n_y in [(1, 2, 3, 2), (5, 3, 4, 3), (4, 3, 3, 3), (7, 4, 6, 5)]
     X = rng.normal(size=(N, n_x))
     Y = np.eye(n_y)[rng.integers(0, n_y, N)]
     ref = tp3_forward(X, params)
-    grads = backward_batch(X, Y, params, dict(ref))
+    grads = backward_batch(X, Y, params, {c: v.copy() for c, v in ref.items()})
     for key in params:
         # gradient check: numerical gradient of the mean cross-entropy, float64
         num = numerical_gradient(lambda _: tp3_cross_entropy(tp3_forward(X, params)["Y_tilde"], Y), params[key])
         check_shape(f"grads[{key!r}] for shapes {(N, n_x, n_h, n_y)}", grads[key], params[key].shape)
         tp3_check_gradient(f"grads[{key!r}] for shapes {(N, n_x, n_h, n_y)}", grads[key], num)
     # the batch gradient is the mean of the one-example gradients (each computed with N = 1)
-    singles = [backward_batch(X[k:k + 1], Y[k:k + 1], params, {c: v[k:k + 1] for c, v in ref.items()}) for k in range(N)]
+    singles = [backward_batch(X[k:k + 1], Y[k:k + 1], params, {c: v[k:k + 1].copy() for c, v in ref.items()})
+               for k in range(N)]
     for key in params:
         check_array(f"grads[{key!r}] vs the mean of the per-example gradients", grads[key],
                     np.mean([g[key] for g in singles], axis=0), rtol=1e-6, atol=1e-12)
@@ -480,6 +509,11 @@ for N, n_x, n_h, n_y in [(1, 2, 3, 2), (5, 3, 4, 3), (4, 3, 3, 3), (7, 4, 6, 5)]
 # batch size may diverge for a larger one (and be too small for a smaller one); one would have to
 # divide $\eta$ by N. With the mean, the loss and the gradient have the same scale whatever N
 # (duplicating the batch leaves them unchanged), so the learning rate does not depend on the batch size.
+#
+# *Grading (2 points): (a) 1 point: the $1/N$ appears once, in $\nabla_{\tilde{\mathbf{Y}}}$, and the later
+# gradients inherit it through the chain rule (dividing again gives the gradient of $\mathcal{L}/N$).
+# (b) 1 point: with a sum the gradient grows like N, so doubling the batch doubles the step and a tuned
+# learning rate may diverge; the mean makes the scale independent of N.*
 
 # %% [markdown]
 # ## Part 2 — A loop over the examples vs the vectorised batch
@@ -573,6 +607,10 @@ plt.show()
 # N times; the vectorised version pays it once and lets numpy's compiled matrix products (BLAS) do
 # the arithmetic. For small N the vectorised time hardly grows (the overhead dominates), so the
 # speed-up grows with N. The same holds for the backward pass, and even more on a GPU.
+#
+# On a busy or shared computer the vectorised curve can jump up for the largest N: numpy's BLAS
+# splits big products across threads, which then wait for a free core. Run the cell again when the
+# machine is idle (then the speed-up at N = 2000 is typically 10 to 30).
 
 # %% [markdown]
 # ## Part 3 — Losses and their gradient with respect to the scores
@@ -580,7 +618,7 @@ plt.show()
 # The last layer of a network produces **scores** $\mathbf{S}$ (shape `(N, C)`, one row $\mathbf{s}_k$
 # per example). A loss turns them into one number; the backward pass starts from its gradient
 # $\nabla_{\mathbf{S}}\mathcal{L}$, of shape `(N, C)`. All our losses are **means** over the examples,
-# $\mathcal{L} = \frac1N\sum_k\ell_k(\mathbf{s}_k)$, so $\nabla_{\mathbf{S}}\mathcal{L}$ is the row of
+# $\mathcal{L} = \frac1N\sum_k\ell_k(\mathbf{s}_k)$, so row $k$ of $\nabla_{\mathbf{S}}\mathcal{L}$ is
 # $\partial\ell_k/\partial\mathbf{s}_k$ **divided by N**:
 #
 # | loss (*fonction de perte*) | $\ell_k(\mathbf{s})$ for one example | $\partial\ell_k/\partial\mathbf{s}$ |
@@ -692,34 +730,59 @@ def softmax_cross_entropy(S, y):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_softmax_cross_entropy", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-# the course's example: scores (1.7, 1.4, -1.3), target class 2 (index 1)
-loss, dS = softmax_cross_entropy(np.array([[1.7, 1.4, -1.3]]), np.array([1]))
-check_scalar("softmax_cross_entropy(slide example): loss", loss, 0.882553713)
-check_array("softmax_cross_entropy(slide example): dS", dS, [[0.55847037095, -0.58627497349, 0.02780460254]])
-loss, dS = softmax_cross_entropy(np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0], [0.0, 1000.0, -1000.0]]), np.array([2, 0, 0]))
-check_scalar("softmax_cross_entropy(batch of 3): loss", loss, 333.835406084371)
-check_array("softmax_cross_entropy(batch of 3): dS", dS, [[0.030010191057, 0.081576157018, -0.111586348075], [-0.222222222222, 0.111111111111, 0.111111111111], [-0.333333333333, 0.333333333333, 0.0]])
+S_ex = np.array([[1.7, 1.4, -1.3]])   # the course's example: target class 2 (index 1)
+S_3 = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0], [0.0, 1000.0, -1000.0]])
+
+
+# softmax_cross_entropy may go through your softmax_rows. So that a slip in 1.1 does not cost you points
+# twice, this test hands it the known softmax of S_ex and S_3 (any other input still goes to yours).
+def _known_softmax_rows(Z, _yours=softmax_rows):
+    for S_known, P_known in [(S_ex, [[0.55847037095, 0.41372502651, 0.02780460254]]),
+                             (S_3, [[0.09003057317, 0.244728471055, 0.665240955775],
+                                    [0.333333333333, 0.333333333333, 0.333333333333], [0.0, 1.0, 0.0]])]:
+        if np.shape(Z) == S_known.shape and np.allclose(Z, S_known):
+            return np.array(P_known)
+    return _yours(Z)
+
+
+_your_softmax_rows, softmax_rows = softmax_rows, _known_softmax_rows
+try:
+    loss_ex, dS_ex = softmax_cross_entropy(S_ex, np.array([1]))
+    loss_3, dS_3 = softmax_cross_entropy(S_3, np.array([2, 0, 0]))
+finally:
+    softmax_rows = _your_softmax_rows
+check_scalar("softmax_cross_entropy(slide example): loss", loss_ex, 0.882553713)
+check_array("softmax_cross_entropy(slide example): dS", dS_ex, [[0.55847037095, -0.58627497349, 0.02780460254]])
+check_scalar("softmax_cross_entropy(batch of 3): loss", loss_3, 333.835406084371)
+check_array("softmax_cross_entropy(batch of 3): dS", dS_3, [[0.030010191057, 0.081576157018, -0.111586348075], [-0.222222222222, 0.111111111111, 0.111111111111], [-0.333333333333, 0.333333333333, 0.0]])
 print("softmax_cross_entropy: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from scipy.special import softmax as _sp_softmax
+
 from tp_course.reference import numerical_gradient, tp3_check_gradient, tp3_cross_entropy
 
-rng = np.random.default_rng(32)
-for N, C in [(1, 2), (1, 5), (6, 3), (4, 4), (25, 10)]:
-    S = 3 * rng.normal(size=(N, C))
-    y = rng.integers(0, C, N)
+# your softmax_rows is graded in 1.1: here softmax_cross_entropy gets the reference one
+_your_softmax_rows, softmax_rows = softmax_rows, lambda Z: _sp_softmax(Z, axis=1)
+try:
+    rng = np.random.default_rng(32)
+    for N, C in [(1, 2), (1, 5), (6, 3), (4, 4), (25, 10)]:
+        S = 3 * rng.normal(size=(N, C))
+        y = rng.integers(0, C, N)
+        loss, dS = softmax_cross_entropy(S, y)
+        Y = np.eye(C)[y]
+        check_scalar(f"softmax_cross_entropy on ({N}, {C})", loss, tp3_cross_entropy(S, Y), rtol=1e-7)
+        check_shape(f"dS on ({N}, {C})", dS, (N, C))
+        tp3_check_gradient(f"dS on ({N}, {C})", dS, numerical_gradient(lambda s: tp3_cross_entropy(s, Y), S.copy()))
+        loss2, dS2 = softmax_cross_entropy(np.vstack([S, S]), np.concatenate([y, y]))
+        check_scalar(f"softmax_cross_entropy on the duplicated ({N}, {C}) batch", loss2, loss, rtol=1e-7)
+        check_array(f"dS on the duplicated ({N}, {C}) batch (each copy counts half)", 2 * dS2[:N], dS, rtol=1e-6, atol=1e-12)
+    S = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1001.0, -999.0], [5.0, 800.0, 3.0]])
+    y = np.array([1, 0, 2])
     loss, dS = softmax_cross_entropy(S, y)
-    Y = np.eye(C)[y]
-    check_scalar(f"softmax_cross_entropy on ({N}, {C})", loss, tp3_cross_entropy(S, Y), rtol=1e-7)
-    check_shape(f"dS on ({N}, {C})", dS, (N, C))
-    tp3_check_gradient(f"dS on ({N}, {C})", dS, numerical_gradient(lambda s: tp3_cross_entropy(s, Y), S.copy()))
-    loss2, dS2 = softmax_cross_entropy(np.vstack([S, S]), np.concatenate([y, y]))
-    check_scalar(f"softmax_cross_entropy on the duplicated ({N}, {C}) batch", loss2, loss, rtol=1e-7)
-    check_array(f"dS on the duplicated ({N}, {C}) batch (each copy counts half)", 2 * dS2[:N], dS, rtol=1e-6, atol=1e-12)
-S = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1001.0, -999.0], [5.0, 800.0, 3.0]])
-y = np.array([1, 0, 2])
-loss, dS = softmax_cross_entropy(S, y)
-check_scalar("softmax_cross_entropy with huge scores", loss, tp3_cross_entropy(S, np.eye(3)[y]), rtol=1e-7)
-assert np.all(np.isfinite(dS)), "dS has inf or nan for huge scores: is your softmax stable?"
+    check_scalar("softmax_cross_entropy with huge scores", loss, tp3_cross_entropy(S, np.eye(3)[y]), rtol=1e-7)
+    assert np.all(np.isfinite(dS)), "dS has inf or nan for huge scores: is your softmax stable?"
+finally:
+    softmax_rows = _your_softmax_rows
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -812,22 +875,23 @@ check_array("dS with all margins satisfied", dS, np.zeros((2, 3)))
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Same scores, three losses: the hinge loss is exactly 0 once every margin is satisfied (example 2),
+# Same scores, two losses: the hinge loss is exactly 0 once every margin is satisfied (example 2),
 # while the cross-entropy is never 0 and keeps pushing the correct score up.
 
 # %%
 for k in range(3):
     ce = softmax_cross_entropy(S_slide[k:k + 1], y_slide[k:k + 1])[0]
     hl = hinge_loss(S_slide[k:k + 1], y_slide[k:k + 1])[0]
-    print(f"example {k + 1}: scores {S_slide[k]}, class {y_slide[k]}:  hinge {hl:.2f}   cross-entropy {ce:.3f}")
+    print(f"example {k + 1}: scores {S_slide[k]}, class {y_slide[k] + 1} (index {y_slide[k]}):  hinge {hl:.2f}   cross-entropy {ce:.3f}")
 
 # %% [markdown]
-# ## Part 4 — An N-layer network
+# ## Part 4 — An L-layer network
 #
 # A network is now a **list of layers**; layer $i$ ($i = 1..L$) is a dictionary
 # `{"W": (n_i, n_{i-1}), "b": (n_i,), "activation": name}`. The course notes (*Neural Network*) write
 # the recurrence $Z^i = A^{i-1}\cdot W^i + B^i$ with $W^i$ of shape $(l_{i-1}, l_i)$ and a bias *matrix*
-# $B^i$ of shape $(m, l_i)$. In our convention (weights `(n_out, n_in)`, one bias per neuron shared by
+# $B^i$ of shape $(m, l_i)$, for $m$ examples and layers $0..N$ (in this TP, $N$ is the batch size and
+# $L$ the number of layers). In our convention (weights `(n_out, n_in)`, one bias per neuron shared by
 # all the examples, broadcast) the same recurrence reads
 #
 # $$\mathbf{A}^0 = \mathbf{X}, \qquad \mathbf{Z}^i = \mathbf{A}^{i-1}\mathbf{W}^{i\top} + \mathbf{b}^i, \qquad
@@ -1040,11 +1104,12 @@ assert not np.array_equal(a[0]["W"], c[0]["W"]), "different rng seeds must give 
 #
 # Loop over the layers; for each one compute $\mathbf{Z}^i$ and $\mathbf{A}^i$ and append to `caches`
 # the dictionary `{"A_prev": A^{i-1}, "Z": Z^i, "A": A^i}` — exactly what the backward pass of that
-# layer needs. Return the output $\mathbf{A}^L$ and the list of caches. Use your `activation`.
+# layer needs. Return the output $\mathbf{A}^L$ and the list of caches. Use your `activation` (a slip in 4.1
+# is not charged again here: the tests of 4.3 and 4.4 hand your activation functions known values).
 
 # %% nbgrader={"grade": false, "grade_id": "network_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def network_forward(X, layers):
-    """Forward pass of an N-layer network on a batch, keeping what the backward pass needs.
+    """Forward pass of an L-layer network on a batch, keeping what the backward pass needs.
 
     Parameters
     ----------
@@ -1056,7 +1121,8 @@ def network_forward(X, layers):
     out : ndarray of shape (N, n_L)
         The activations A^L of the last layer.
     caches : list of L dicts
-        caches[i] = {"A_prev": (N, n_{i-1}), "Z": (N, n_i), "A": (N, n_i)} for layer i (0-based);
+        caches[i] is for layers[i] (layer i + 1 of the maths):
+        {"A_prev": A^i (N, n_i), "Z": Z^{i+1} (N, n_{i+1}), "A": A^{i+1} (N, n_{i+1})};
         caches[0]["A_prev"] is X.
     """
     ### BEGIN SOLUTION
@@ -1081,90 +1147,8 @@ layers_demo = [
     {"W": np.cos(np.arange(6.0).reshape(2, 3) + 1.0), "b": np.array([0.3, -0.3]), "activation": "identity"},
 ]
 G_demo = np.cos(np.arange(8.0).reshape(4, 2))   # an upstream gradient dOut, shape (N, 2)
-
-# %% nbgrader={"grade": true, "grade_id": "test_network_forward", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-out, caches = network_forward(X_demo, layers_demo)
-check_array("out", out, [[-0.095210739757, -0.050951645428], [-0.128044715769, -0.016328993525], [-0.145969438557, 0.002008333634], [-0.101732726146, -0.044137583053]])
-assert isinstance(caches, list) and len(caches) == 3, "caches should be a list with one dict per layer"
-for i, (n_prev, n) in enumerate([(2, 3), (3, 3), (3, 2)]):
-    for key, shape in [("A_prev", (4, n_prev)), ("Z", (4, n)), ("A", (4, n))]:
-        assert key in caches[i], f"caches[{i}] has no key {key!r}; it has {sorted(caches[i])}"
-        check_shape(f"caches[{i}][{key!r}]", caches[i][key], shape)
-check_array("caches[0]['A_prev']", caches[0]["A_prev"], X_demo)
-check_array("caches[1]['Z']", caches[1]["Z"], [[0.34581972362, -0.054086044481, 0.057266831433], [0.244636716194, -0.039740310656, 0.13004550117], [0.490853573443, -0.331477225619, 0.461463357511], [0.354845438698, -0.079866954297, 0.099286930903]])
-print("network_forward: visible tests passed")
-### BEGIN HIDDEN TESTS
-from tp_course.reference import tp3_network_forward, tp3_random_network
-
-rng = np.random.default_rng(43)
-nets = [tp3_random_network(rng) for _ in range(6)]
-nets.append(tp3_random_network(rng, depth=3, widths=(3, 3)))   # square layers: a missing .T shows in the values
-nets.append(tp3_random_network(rng, depth=4, widths=(2, 4), activations=["sigmoid", "tanh"]))
-for t, layers in enumerate(nets):
-    X = rng.normal(size=(int(rng.integers(1, 6)), layers[0]["W"].shape[1]))
-    ref_out, ref_caches = tp3_network_forward(X, layers)
-    out, caches = network_forward(X, layers)
-    desc = f"network {t} ({' -> '.join(str(l['W'].shape[1]) for l in layers)} -> {layers[-1]['W'].shape[0]}, {[l['activation'] for l in layers]})"
-    check_array(f"out of {desc}", out, ref_out, rtol=1e-6, atol=1e-10)
-    assert len(caches) == len(layers), f"{desc}: {len(caches)} caches for {len(layers)} layers"
-    for i, (c, r) in enumerate(zip(caches, ref_caches)):
-        for key in ["A_prev", "Z", "A"]:
-            check_array(f"caches[{i}][{key!r}] of {desc}", c[key], r[key], rtol=1e-6, atol=1e-10)
-### END HIDDEN TESTS
-
-# %% [markdown]
-# ### 4.4 Backward pass: a loop over the layers (4 points)
-#
-# Given the gradient of the loss with respect to the output, $\nabla_{\mathbf{A}^L}$ = `dOut` (e.g. the
-# `dS` of Part 3 when the last activation is the identity), go through the layers **backwards**:
-#
-# $$\nabla_{\mathbf{Z}^i} = \nabla_{\mathbf{A}^i}\odot f_i'(\mathbf{Z}^i), \qquad
-# \nabla_{\mathbf{W}^i} = \nabla_{\mathbf{Z}^i}^\top\mathbf{A}^{i-1}, \qquad
-# \nabla_{\mathbf{b}^i} = \textstyle\sum_{k=1}^N(\nabla_{\mathbf{Z}^i})_{k,:}, \qquad
-# \nabla_{\mathbf{A}^{i-1}} = \nabla_{\mathbf{Z}^i}\,\mathbf{W}^i.$$
-#
-# This is the 2-layer backward pass of Part 1, written once for any layer. Three corrections to the
-# notes' version of this recurrence (slips that would cost you points):
-# - the error of layer $i$ goes through **every** layer above it: $\nabla_{\mathbf{A}^{i}} =
-#   \nabla_{\mathbf{Z}^{i+1}}\mathbf{W}^{i+1}$, not $\partial L/\partial\mathbf{A}^N\odot f_i'(\mathbf{Z}^i)$;
-# - with one example per row, $\nabla_{\mathbf{W}^i} = \nabla_{\mathbf{Z}^i}^\top\mathbf{A}^{i-1}$ (shape
-#   `(n_i, n_{i-1})`, like $\mathbf{W}^i$), not $\nabla_{\mathbf{Z}^i}\,[\mathbf{A}^{i-1}]^\top$;
-# - one bias per neuron is shared by all examples: $\nabla_{\mathbf{b}^i}$ sums $\nabla_{\mathbf{Z}^i}$ over
-#   the examples (`axis=0`), it is not $\nabla_{\mathbf{Z}^i}$ itself.
-#
-# The $1/N$ of a mean loss is already inside `dOut`: do not divide again. Use your
-# `activation_derivative`, and only what is in `caches`.
-
-# %% nbgrader={"grade": false, "grade_id": "network_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def network_backward(dOut, layers, caches):
-    """Backward pass of an N-layer network: gradients of the loss w.r.t. every W and b.
-
-    Parameters
-    ----------
-    dOut : ndarray of shape (N, n_L)
-        Gradient of the loss with respect to the output A^L.
-    layers : list of L dicts {"W": (n_i, n_{i-1}), "b": (n_i,), "activation": str}
-    caches : list of L dicts {"A_prev", "Z", "A"}, as returned by ``network_forward``.
-
-    Returns
-    -------
-    grads : list of L dicts
-        grads[i] = {"W": shape of layers[i]["W"], "b": shape of layers[i]["b"]}.
-    """
-    ### BEGIN SOLUTION
-    grads = [None] * len(layers)
-    dA = dOut
-    for i in reversed(range(len(layers))):
-        layer, cache = layers[i], caches[i]
-        dZ = dA * activation_derivative(cache["Z"], cache["A"], layer["activation"])
-        grads[i] = {"W": dZ.T @ cache["A_prev"], "b": dZ.sum(axis=0)}
-        dA = dZ @ layer["W"]
-    return grads
-    ### END SOLUTION
-
-
-# %% nbgrader={"grade": true, "grade_id": "test_network_backward", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-# network_forward(X_demo, layers_demo)[1], written out: this test does not depend on your network_forward
+# what network_forward(X_demo, layers_demo) must return as caches, written out: the tests of 4.3 and 4.4 use
+# it, so that the test of 4.4 does not depend on your network_forward
 caches_demo = [
     {"A_prev": np.array([[0.841470984808, 0.909297426826],
                          [0.14112000806, -0.756802495308],
@@ -1203,7 +1187,128 @@ caches_demo = [
                     [-0.145969438557, 0.002008333634],
                     [-0.101732726146, -0.044137583053]])},
 ]
-grads = network_backward(G_demo, layers_demo, caches_demo)
+
+# %% nbgrader={"grade": true, "grade_id": "test_network_forward", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# network_forward goes through your activation. So that a slip in 4.1 does not cost you points twice, this
+# test hands it the known activations of the demo layers (any other input still goes to your activation).
+def _known_activation(Z, name, _yours=activation):
+    for layer, c in zip(layers_demo, caches_demo):
+        if name == layer["activation"] and np.shape(Z) == c["Z"].shape and np.allclose(Z, c["Z"]):
+            return c["A"].copy()
+    return _yours(Z, name)
+
+
+_your_activation, activation = activation, _known_activation
+try:
+    out, caches = network_forward(X_demo, layers_demo)
+finally:
+    activation = _your_activation
+assert isinstance(caches, list) and len(caches) == 3, "caches should be a list with one dict per layer"
+for i in range(3):
+    for key in ["A_prev", "Z", "A"]:
+        assert key in caches[i], f"caches[{i}] has no key {key!r}; it has {sorted(caches[i])}"
+        check_array(f"caches[{i}][{key!r}]", caches[i][key], caches_demo[i][key])
+check_array("out", out, caches_demo[2]["A"])
+print("network_forward: visible tests passed")
+### BEGIN HIDDEN TESTS
+from tp_course.reference import tp3_activation, tp3_network_forward, tp3_random_network
+
+# your activation is graded in 4.1: here network_forward gets the reference one
+_your_activation, activation = activation, tp3_activation
+try:
+    rng = np.random.default_rng(43)
+    nets = [tp3_random_network(rng) for _ in range(6)]
+    nets.append(tp3_random_network(rng, depth=3, widths=(3, 3)))   # square layers: a missing .T shows in the values
+    nets.append(tp3_random_network(rng, depth=4, widths=(2, 4), activations=["sigmoid", "tanh"]))
+    for t, layers in enumerate(nets):
+        X = rng.normal(size=(int(rng.integers(1, 6)), layers[0]["W"].shape[1]))
+        ref_out, ref_caches = tp3_network_forward(X, layers)
+        out, caches = network_forward(X, layers)
+        desc = f"network {t} ({' -> '.join(str(l['W'].shape[1]) for l in layers)} -> {layers[-1]['W'].shape[0]}, {[l['activation'] for l in layers]})"
+        check_array(f"out of {desc}", out, ref_out, rtol=1e-6, atol=1e-10)
+        assert len(caches) == len(layers), f"{desc}: {len(caches)} caches for {len(layers)} layers"
+        for i, (c, r) in enumerate(zip(caches, ref_caches)):
+            for key in ["A_prev", "Z", "A"]:
+                check_array(f"caches[{i}][{key!r}] of {desc}", c[key], r[key], rtol=1e-6, atol=1e-10)
+finally:
+    activation = _your_activation
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### 4.4 Backward pass: a loop over the layers (4 points)
+#
+# Given the gradient of the loss with respect to the output, $\nabla_{\mathbf{A}^L}$ = `dOut` (e.g. the
+# `dS` of Part 3 when the last activation is the identity), go through the layers **backwards**:
+#
+# $$\nabla_{\mathbf{Z}^i} = \nabla_{\mathbf{A}^i}\odot f_i'(\mathbf{Z}^i), \qquad
+# \nabla_{\mathbf{W}^i} = \nabla_{\mathbf{Z}^i}^\top\mathbf{A}^{i-1}, \qquad
+# \nabla_{\mathbf{b}^i} = \textstyle\sum_{k=1}^N(\nabla_{\mathbf{Z}^i})_{k,:}, \qquad
+# \nabla_{\mathbf{A}^{i-1}} = \nabla_{\mathbf{Z}^i}\,\mathbf{W}^i.$$
+#
+# This is the 2-layer backward pass of Part 1, written once for any layer. Three corrections to the
+# notes' version of this recurrence (slips that would cost you points):
+# - the error of layer $i$ goes through **every** layer above it: $\nabla_{\mathbf{Z}^{i}} =
+#   (\nabla_{\mathbf{Z}^{i+1}}\mathbf{W}^{i+1})\odot f_i'(\mathbf{Z}^i)$, not the notes'
+#   $\partial\mathcal{L}/\partial\mathbf{A}^N\odot f_i'(\mathbf{Z}^i)$ (their $N$ is our number of layers $L$);
+# - with one example per row, $\nabla_{\mathbf{W}^i} = \nabla_{\mathbf{Z}^i}^\top\mathbf{A}^{i-1}$ (shape
+#   `(n_i, n_{i-1})`, like $\mathbf{W}^i$), not $\nabla_{\mathbf{Z}^i}\,[\mathbf{A}^{i-1}]^\top$;
+# - one bias per neuron is shared by all examples: $\nabla_{\mathbf{b}^i}$ sums $\nabla_{\mathbf{Z}^i}$ over
+#   the examples (`axis=0`), it is not $\nabla_{\mathbf{Z}^i}$ itself.
+#
+# The $1/N$ of a mean loss is already inside `dOut`: do not divide again. Use your
+# `activation_derivative`, and only what is in `caches`.
+
+# %% nbgrader={"grade": false, "grade_id": "network_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def network_backward(dOut, layers, caches):
+    """Backward pass of an L-layer network: gradients of the loss w.r.t. every W and b.
+
+    Parameters
+    ----------
+    dOut : ndarray of shape (N, n_L)
+        Gradient of the loss with respect to the output A^L.
+    layers : list of L dicts {"W": (n_i, n_{i-1}), "b": (n_i,), "activation": str}
+    caches : list of L dicts {"A_prev", "Z", "A"}, as returned by ``network_forward``.
+
+    Returns
+    -------
+    grads : list of L dicts
+        grads[i] = {"W": shape of layers[i]["W"], "b": shape of layers[i]["b"]}.
+    """
+    ### BEGIN SOLUTION
+    grads = [None] * len(layers)
+    dA = dOut
+    for i in reversed(range(len(layers))):
+        layer, cache = layers[i], caches[i]
+        dZ = dA * activation_derivative(cache["Z"], cache["A"], layer["activation"])
+        grads[i] = {"W": dZ.T @ cache["A_prev"], "b": dZ.sum(axis=0)}
+        dA = dZ @ layer["W"]
+    return grads
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_network_backward", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
+# network_backward goes through your activation_derivative. So that a slip in 4.1 does not cost you points
+# twice, this test hands it the known f'(Z) of the demo layers (any other input still goes to yours).
+fprime_demo = [np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0], [0.0, 1.0, 1.0], [1.0, 0.0, 1.0]]),     # relu
+               np.array([[0.242672039575, 0.249817257839, 0.249795143856],                       # sigmoid
+                         [0.246296550093, 0.249901320207, 0.248945982626],
+                         [0.235526107415, 0.243256508415, 0.237149222974],
+                         [0.242292548944, 0.249601752803, 0.249384892444]]),
+               np.ones((4, 2))]                                                                    # identity
+
+
+def _known_derivative(Z, A, name, _yours=activation_derivative):
+    for layer, c, d in zip(layers_demo, caches_demo, fprime_demo):
+        if name == layer["activation"] and np.shape(Z) == c["Z"].shape and np.allclose(Z, c["Z"]):
+            return d.copy()
+    return _yours(Z, A, name)
+
+
+_your_activation_derivative, activation_derivative = activation_derivative, _known_derivative
+try:
+    grads = network_backward(G_demo.copy(), layers_demo, caches_demo)
+finally:
+    activation_derivative = _your_activation_derivative
 assert isinstance(grads, list) and len(grads) == 3, "grads should be a list with one dict per layer"
 for i, layer in enumerate(layers_demo):
     check_shape(f"grads[{i}]['W']", grads[i]["W"], layer["W"].shape)
@@ -1213,42 +1318,54 @@ check_array("grads[1]['b']", grads[1]["b"], [0.028863315443, -0.053187058333, -0
 check_array("grads[0]['W']", grads[0]["W"], [[0.010538092758, 0.012382175216], [0.003089773443, -0.000803999912], [-0.029536080251, -0.018861478597]])
 print("network_backward: visible tests passed")
 ### BEGIN HIDDEN TESTS
-from tp_course.reference import (numerical_gradient, tp3_check_gradient, tp3_cross_entropy, tp3_network_forward,
-                                 tp3_random_network)
+from tp_course.reference import (numerical_gradient, tp3_activation, tp3_check_gradient, tp3_cross_entropy,
+                                 tp3_network_forward, tp3_random_network)
 
-rng = np.random.default_rng(44)
-nets = [tp3_random_network(rng) for _ in range(6)]
-nets.append(tp3_random_network(rng, depth=3, widths=(3, 3)))   # square layers
-nets.append(tp3_random_network(rng, depth=4, widths=(2, 4), activations=["relu", "tanh", "sigmoid"]))
-for t, layers in enumerate(nets):
-    N = int(rng.integers(1, 5))
-    X = rng.normal(size=(N, layers[0]["W"].shape[1]))
-    G = rng.normal(size=(N, layers[-1]["W"].shape[0]))
-    desc = f"network {t} ({' -> '.join(str(l['W'].shape[1]) for l in layers)} -> {layers[-1]['W'].shape[0]}, {[l['activation'] for l in layers]})"
-    _, ref_caches = tp3_network_forward(X, layers)
-    grads = network_backward(G, layers, ref_caches)
-    assert len(grads) == len(layers), f"{desc}: {len(grads)} gradients for {len(layers)} layers"
 
-    def f(_):   # the loss sum(G * out): its gradient w.r.t. out is G
-        return np.sum(G * tp3_network_forward(X, layers)[0])
+def _reference_derivative(Z, A, name):
+    a = tp3_activation(Z, name)
+    return {"sigmoid": a * (1 - a), "tanh": 1 - a ** 2, "relu": (Z > 0).astype(float),
+            "identity": np.ones(np.shape(Z))}[name]
 
+
+# your activation_derivative is graded in 4.1: here network_backward gets the reference one
+_your_activation_derivative, activation_derivative = activation_derivative, _reference_derivative
+try:
+    rng = np.random.default_rng(44)
+    nets = [tp3_random_network(rng) for _ in range(6)]
+    nets.append(tp3_random_network(rng, depth=3, widths=(3, 3)))   # square layers
+    nets.append(tp3_random_network(rng, depth=4, widths=(2, 4), activations=["relu", "tanh", "sigmoid"]))
+    for t, layers in enumerate(nets):
+        N = int(rng.integers(1, 5))
+        X = rng.normal(size=(N, layers[0]["W"].shape[1]))
+        G = rng.normal(size=(N, layers[-1]["W"].shape[0]))
+        desc = f"network {t} ({' -> '.join(str(l['W'].shape[1]) for l in layers)} -> {layers[-1]['W'].shape[0]}, {[l['activation'] for l in layers]})"
+        _, ref_caches = tp3_network_forward(X, layers)
+        grads = network_backward(G.copy(), layers, ref_caches)
+        assert len(grads) == len(layers), f"{desc}: {len(grads)} gradients for {len(layers)} layers"
+
+        def f(_):   # the loss sum(G * out): its gradient w.r.t. out is G
+            return np.sum(G * tp3_network_forward(X, layers)[0])
+
+        for i, layer in enumerate(layers):
+            for key in ["W", "b"]:
+                check_shape(f"grads[{i}][{key!r}] of {desc}", grads[i][key], layer[key].shape)
+                tp3_check_gradient(f"grads[{i}][{key!r}] of {desc}", grads[i][key], numerical_gradient(f, layer[key]))
+    # with a real loss: mean softmax cross-entropy on the scores of an identity output layer
+    layers = tp3_random_network(rng, n_in=3, depth=3, widths=(2, 4), activations=["tanh", "relu"])
+    layers[-1]["activation"] = "identity"
+    X = rng.normal(size=(6, 3))
+    C = layers[-1]["W"].shape[0]
+    Y = np.eye(C)[rng.integers(0, C, 6)]
+    from scipy.special import softmax as _sp_softmax
+    out, ref_caches = tp3_network_forward(X, layers)
+    grads = network_backward((_sp_softmax(out, axis=1) - Y) / 6, layers, ref_caches)
     for i, layer in enumerate(layers):
         for key in ["W", "b"]:
-            check_shape(f"grads[{i}][{key!r}] of {desc}", grads[i][key], layer[key].shape)
-            tp3_check_gradient(f"grads[{i}][{key!r}] of {desc}", grads[i][key], numerical_gradient(f, layer[key]))
-# with a real loss: mean softmax cross-entropy on the scores of an identity output layer
-layers = tp3_random_network(rng, n_in=3, depth=3, widths=(2, 4), activations=["tanh", "relu"])
-layers[-1]["activation"] = "identity"
-X = rng.normal(size=(6, 3))
-C = layers[-1]["W"].shape[0]
-Y = np.eye(C)[rng.integers(0, C, 6)]
-from scipy.special import softmax as _sp_softmax
-out, ref_caches = tp3_network_forward(X, layers)
-grads = network_backward((_sp_softmax(out, axis=1) - Y) / 6, layers, ref_caches)
-for i, layer in enumerate(layers):
-    for key in ["W", "b"]:
-        num = numerical_gradient(lambda _: tp3_cross_entropy(tp3_network_forward(X, layers)[0], Y), layer[key])
-        tp3_check_gradient(f"grads[{i}][{key!r}] with a cross-entropy loss", grads[i][key], num)
+            num = numerical_gradient(lambda _: tp3_cross_entropy(tp3_network_forward(X, layers)[0], Y), layer[key])
+            tp3_check_gradient(f"grads[{i}][{key!r}] with a cross-entropy loss", grads[i][key], num)
+finally:
+    activation_derivative = _your_activation_derivative
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1339,7 +1456,7 @@ grid_class = network_forward(np.column_stack([gx.ravel(), gy.ravel()]), net)[0].
 colours = ListedColormap(["tab:blue", "tab:orange", "tab:green"])
 axes[1].contourf(gx, gy, grid_class.reshape(gx.shape), alpha=0.3, levels=[-0.5, 0.5, 1.5, 2.5], cmap=colours)
 axes[1].scatter(X_sp[:, 0], X_sp[:, 1], c=y_sp, s=8, cmap=colours, vmin=0, vmax=2)
-axes[1].set(title="decision regions", aspect="equal")
+axes[1].set(xlabel="$x_1$", ylabel="$x_2$", title="decision regions (colour: predicted class)", aspect="equal")
 plt.show()
 
 # %% [markdown]
@@ -1394,7 +1511,7 @@ for name, data in [("positive inputs", X_pos), ("centred inputs", X_cen)]:
 
 # %% [markdown]
 # Then the cost: a linear softmax classifier (one `identity` layer, your functions), trained by
-# gradient descent on the same three classes of points, once centred and once shifted by +5
+# gradient descent on three Gaussian clouds of points (three classes), once centred and once shifted by +5
 # (all coordinates positive). With the learning rate that suits the centred data, the shifted version
 # oscillates wildly; with a learning rate small enough to be stable, it is much slower.
 
@@ -1452,6 +1569,11 @@ plt.show()
 # and $\boldsymbol{\sigma}$ computed on the **training** set only and then applied unchanged to the validation
 # and test sets. (Inside the network, zero-centred activations such as tanh, or batch normalisation, play
 # the same role for the hidden layers.)
+#
+# *Grading (2 points): (a) 0.5 point: $\partial\ell/\partial w_i = \delta\,x_i$ with one scalar $\delta$, so
+# all components share its sign. (b) 1 point: all weights move together, hence zig-zag steps (or an
+# elongated valley), a small stable learning rate and slow progress. (c) 0.5 point: subtract the mean
+# (optionally divide by the std) computed on the training set, applied unchanged to the other sets.*
 
 # %% [markdown]
 # ## Summary
@@ -1463,10 +1585,11 @@ plt.show()
 #   (\hat{\mathbf{Y}} - \mathbf{Y})/N$; weight gradients are $\nabla_{\mathbf{Z}}^\top\mathbf{A}_{\text{prev}}$
 #   (a sum over the examples) and bias gradients are column sums. The result is the mean of the
 #   per-example gradients and does not depend on N.
-# - Vectorising replaces N Python iterations by one matrix product: tens of times faster here.
+# - Vectorising replaces N Python iterations by one matrix product: typically 10 to 30 times faster
+#   for this small network.
 # - Each loss gives its gradient with respect to the scores: $\mathbf{S} - \mathbf{T}$ (MSE),
 #   $\mathrm{softmax}(\mathbf{S}) - \mathbf{Y}$ (cross-entropy), indicator counts (hinge), all over N.
-# - An N-layer network is a loop: forward caches $(\mathbf{A}^{i-1}, \mathbf{Z}^i, \mathbf{A}^i)$, backward
+# - An L-layer network is a loop: forward caches $(\mathbf{A}^{i-1}, \mathbf{Z}^i, \mathbf{A}^i)$, backward
 #   applies $\nabla_{\mathbf{Z}} = \nabla_{\mathbf{A}}\odot f'$, $\nabla_{\mathbf{W}} = \nabla_{\mathbf{Z}}^\top\mathbf{A}_{\text{prev}}$,
 #   $\nabla_{\mathbf{A}_{\text{prev}}} = \nabla_{\mathbf{Z}}\mathbf{W}$ from the last layer to the first.
 # - Initialise with the right scale (Xavier for tanh, He for ReLU) and feed centred inputs.

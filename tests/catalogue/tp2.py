@@ -245,6 +245,14 @@ def softmax(z):
 def softmax(z):
     return np.exp(z - np.max(z))
 '''),
+    Wrong("softmax-in-place", cell="softmax", fails=["test_softmax"],
+          why="z -= z.max() shifts the caller's array (forward's cached logits change behind its back)",
+          code='''
+def softmax(z):
+    z -= np.max(z)
+    e = np.exp(z)
+    return e / e.sum()
+'''),
     Wrong("softmax-divide-by-max", cell="softmax", fails=["test_softmax"],
           why="normalises by the largest exponential instead of the sum",
           code='''
@@ -295,6 +303,21 @@ def cross_entropy(y_tilde, y):
     c = np.max(y_tilde)
     return float(c + np.log(np.sum(np.exp(y_tilde - c))) - y_tilde[y - 1])
 '''),
+    Wrong("ce-in-place", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="y_tilde -= c changes the caller's logits",
+          code='''
+def cross_entropy(y_tilde, y):
+    c = np.max(y_tilde)
+    y_tilde -= c
+    return float(c + np.log(np.sum(np.exp(y_tilde))) - (y_tilde[y] + c))
+'''),
+    Wrong("ce-max-not-added-back", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="log(sum(exp(z - c))) without adding c back: logsumexp(z) - c, not logsumexp(z)",
+          code='''
+def cross_entropy(y_tilde, y):
+    c = np.max(y_tilde)
+    return float(np.log(np.sum(np.exp(y_tilde - c))) - y_tilde[y])
+'''),
     Wrong("ce-max-for-logsumexp", cell="cross_entropy", fails=["test_cross_entropy"],
           why="logsumexp replaced by its approximation max(z)",
           code='''
@@ -323,7 +346,7 @@ def grad_logits(y_tilde, y):
     return np.eye(len(y_tilde))[y] - softmax(y_tilde)
 '''),
     Wrong("grad-logits-no-onehot", cell="grad_logits", fails=["test_grad_logits"],
-          why="returns softmax(y_tilde): the target is forgotten",
+          why="seed 001 (#10, grad_b2 = O^s minus a vector of zeros): returns softmax(y_tilde), the target is forgotten",
           code='''
 def grad_logits(y_tilde, y):
     return softmax(y_tilde)
@@ -400,6 +423,9 @@ def count_params(n_x, n_h, n_y):
     Wrong("seed000-bias-as-weight", cell="backward", fails=[B],
           why="seed 000: grad b_h written like grad W_h (np.outer(g_ht, x), i.e. grad_h_tilde^T X)",
           code=_variant(BACKWARD, ("g_b_h = g_ht", "g_b_h = np.outer(g_ht, x)"))),
+    Wrong("seed000-output-bias-as-weight", cell="backward", fails=[B],
+          why="seed 000: grad b_y = grad_y_tilde^T h, i.e. np.outer(g_y, h), shaped like W_y",
+          code=_variant(BACKWARD, ('"b_y": g_y', '"b_y": np.outer(g_y, h)'))),
     Wrong("missing-tanh-derivative", cell="backward", fails=[B],
           why="the factor (1 - h^2) forgotten",
           code=_variant(BACKWARD, ("g_ht = g_h * (1.0 - h ** 2)", "g_ht = g_h"))),
@@ -531,6 +557,24 @@ def _backward_all(self, _top=True):
         _backward_all(child, _top=False)
 Value.backward = _backward_all
 '''),
+    Wrong("value-topological-order-not-reversed", cell="value", fails=["test_value_graphs", "test_value_mlp"],
+          why="calls _backward in topological order (inputs first) instead of reversed: each node passes "
+              "its gradient down before it has received it",
+          code='''
+def _backward_all(self):
+    order, seen = [], set()
+    def visit(node):
+        if id(node) not in seen:
+            seen.add(id(node))
+            for child in node._prev:
+                visit(child)
+            order.append(node)
+    visit(self)
+    self.grad = 1.0
+    for node in order:
+        node._backward()
+Value.backward = _backward_all
+'''),
     Wrong("value-no-seed-gradient", cell="value", fails=["test_value_graphs", "test_value_mlp"],
           why="forgets self.grad = 1 (df/df = 1): every gradient stays 0",
           code='''
@@ -626,6 +670,18 @@ def cross_entropy(y_tilde, y):
     log_p = s - np.log(np.exp(s).sum())
     return -log_p[y]
 '''),
+    Alternative("ce-float32", cell="cross_entropy", why="computed in float32", code='''
+def cross_entropy(y_tilde, y):
+    z = np.asarray(y_tilde, dtype=np.float32)
+    c = z.max()
+    return float(c + np.log(np.exp(z - c).sum()) - z[y])
+'''),
+    Alternative("grad-logits-float32", cell="grad_logits", why="computed in float32", code='''
+def grad_logits(y_tilde, y):
+    z = np.asarray(y_tilde, dtype=np.float32)
+    e = np.exp(z - z.max())
+    return e / e.sum() - np.eye(len(z), dtype=np.float32)[y]
+'''),
     Alternative("grad-logits-inplace-copy", cell="grad_logits", code='''
 def grad_logits(y_tilde, y):
     g = softmax(y_tilde).copy()
@@ -644,11 +700,38 @@ def forward(x, params, activation="tanh"):
     e = np.exp(y_tilde - y_tilde.max())
     return {"h_tilde": h_tilde, "h": h, "y_tilde": y_tilde, "y_hat": e / e.sum()}
 '''),
+    Alternative("forward-float32", cell="forward", why="the forward pass in float32", code='''
+def forward(x, params, activation="tanh"):
+    p = {k: v.astype(np.float32) for k, v in params.items()}
+    h_tilde = p["W_h"] @ np.asarray(x, np.float32) + p["b_h"]
+    h = np.tanh(h_tilde) if activation == "tanh" else np.maximum(h_tilde, 0)
+    y_tilde = p["W_y"] @ h + p["b_y"]
+    e = np.exp(y_tilde - y_tilde.max())
+    return {"h_tilde": h_tilde, "h": h, "y_tilde": y_tilde, "y_hat": e / e.sum()}
+'''),
     Alternative("forward-row-vectors", cell="forward", why="seed 000's x W^T + b, written correctly",
                 code=_variant(FORWARD, ('params["W_h"] @ x', 'x @ params["W_h"].T'),
                               ('params["W_y"] @ h', 'h @ params["W_y"].T'))),
     Alternative("loops-are-vector-form", cell="backward_loops", why="the vector form is also right",
                 code=BACKWARD.replace("def backward(", "def backward_loops(")),
+    Alternative("loops-float32", cell="backward_loops", why="loops accumulating in float32 arrays",
+                code=_variant(BACKWARD_LOOPS,
+                              ('n_x = len(x)', 'n_x = len(x)\n    f32 = lambda *shape: np.zeros(shape, dtype=np.float32)'),
+                              ('g = {"y_tilde": np.zeros(n_y), "W_y": np.zeros((n_y, n_h)), "b_y": np.zeros(n_y),\n'
+                               '         "h": np.zeros(n_h), "h_tilde": np.zeros(n_h), "W_h": np.zeros((n_h, n_x)), "b_h": np.zeros(n_h)}',
+                               'g = {"y_tilde": f32(n_y), "W_y": f32(n_y, n_h), "b_y": f32(n_y),\n'
+                               '         "h": f32(n_h), "h_tilde": f32(n_h), "W_h": f32(n_h, n_x), "b_h": f32(n_h)}'))),
+    Alternative("backward-float32", cell="backward", why="the whole backward pass in float32", code='''
+def backward(x, y, params, cache, activation="tanh"):
+    x = np.asarray(x, dtype=np.float32)
+    W_y = params["W_y"].astype(np.float32)
+    h, h_tilde = cache["h"].astype(np.float32), cache["h_tilde"].astype(np.float32)
+    g_y = cache["y_hat"].astype(np.float32) - np.eye(len(W_y), dtype=np.float32)[y]
+    g_h = W_y.T @ g_y
+    g_ht = g_h * (1 - h * h) if activation == "tanh" else g_h * (h_tilde > 0)
+    return {"y_tilde": g_y, "W_y": np.outer(g_y, h), "b_y": g_y, "h": g_h, "h_tilde": g_ht,
+            "W_h": np.outer(g_ht, x), "b_h": g_ht}
+'''),
     Alternative("backward-einsum", cell="backward", code='''
 def backward(x, y, params, cache, activation="tanh"):
     g_y = cache["y_hat"].copy()

@@ -11,7 +11,8 @@ what a student would have written differently. The seeds' slips are here:
   layer taken as ``dL/dA^N * f'(Z^i)`` without going through the layers above, the gradient with
   respect to the probabilities ``-Y / Yhat`` used as the gradient of the scores, "W. random. uniform."
   (positive weights);
-- seed 003 (losses): the hinge sum including the correct class, the margin the wrong way round.
+- seed 003 (losses; its worked example 2.8, 0, 7.7, mean 3.5 is right): the usual misreadings of its
+  formula, the hinge sum including the correct class and the margin the wrong way round.
 """
 from tp_course.catalogue import Alternative, Wrong
 
@@ -44,6 +45,14 @@ def softmax_rows(Z):
 def softmax_rows(Z):
     E = np.exp(Z - Z.max(axis=1))
     return E / E.sum(axis=1)
+'''),
+    Wrong("softmax-in-place", cell="softmax_rows", fails=["test_softmax_rows"],
+          why="Z -= Z.max(...) shifts the caller's array (the cached scores Y_tilde of forward_batch)",
+          code='''
+def softmax_rows(Z):
+    Z -= Z.max(axis=1, keepdims=True)
+    E = np.exp(Z)
+    return E / E.sum(axis=1, keepdims=True)
 '''),
     Wrong("softmax-global-normalisation", cell="softmax_rows", fails=["test_softmax_rows"],
           why="divides by the sum of the whole batch: the rows no longer sum to 1",
@@ -218,6 +227,17 @@ def backward_batch(X, Y, params, cache):
     dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
     return {"W_h": X.T @ dH_tilde, "b_h": dH_tilde.sum(axis=0),
             "W_y": H.T @ dY_tilde, "b_y": dY_tilde.sum(axis=0)}
+'''),
+    Wrong("bwd-bias-keepdims", cell="backward_batch", fails=["test_backward_batch"],
+          why="sum(axis=0, keepdims=True): bias gradients of shape (1, n) instead of (n,) (b -= lr * db then fails)",
+          code='''
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (cache["Yhat"] - Y) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0, keepdims=True),
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0, keepdims=True)}
 '''),
     Wrong("bwd-sign", cell="backward_batch", fails=["test_backward_batch"],
           why="Y - Yhat: the gradient of -L (gradient ascent)",
@@ -673,6 +693,18 @@ def network_backward(dOut, layers, caches):
         dA = dZ @ layers[i]["W"]
     return grads
 '''),
+    Wrong("netbwd-bias-keepdims", cell="network_backward", fails=["test_network_backward"],
+          why="dZ.sum(axis=0, keepdims=True): shape (1, n), not the shape (n,) of b",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0, keepdims=True)}
+        dA = dZ @ layers[i]["W"]
+    return grads
+'''),
     Wrong("netbwd-grads-reversed", cell="network_backward", fails=["test_network_backward"],
           why="appends the gradients while going backwards: grads[0] is the last layer's",
           code='''
@@ -810,6 +842,16 @@ def backward_batch(X, Y, params, cache):
     dH_tilde = (dY_tilde @ params["W_y"].astype(f)) * (1 - H ** 2)
     return {"W_h": dH_tilde.T @ X.astype(f), "b_h": dH_tilde.sum(axis=0),
             "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
+'''),
+    Alternative("bwd-cs231n-in-place", cell="backward_batch",
+                why="CS231n's idiom dscores = probs; dscores -= Y; dscores /= N (overwrites the cached Yhat)", code='''
+def backward_batch(X, Y, params, cache):
+    dY = cache["Yhat"]
+    dY -= Y
+    dY /= X.shape[0]
+    H = cache["H"]
+    dH = (dY @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH.T @ X, "b_h": dH.sum(axis=0), "W_y": dY.T @ H, "b_y": dY.sum(axis=0)}
 '''),
     Alternative("loop-list-and-stack", cell="forward_loop", why="a list of rows and np.stack; reuses softmax_rows", code='''
 def forward_loop(X, params):
@@ -950,6 +992,16 @@ def network_backward(dOut, layers, caches):
         dZ = dA * activation_derivative(c["Z"], c["A"], layer["activation"])
         grads.insert(0, {"W": np.dot(dZ.T, c["A_prev"]), "b": np.sum(dZ, axis=0)})
         dA = np.dot(dZ, layer["W"])
+    return grads
+'''),
+    Alternative("netbwd-in-place", cell="network_backward", why="dA *= f'(Z) in place (modifies dOut)", code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    for i in range(len(layers) - 1, -1, -1):
+        c = caches[i]
+        dA *= activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": dA.T @ c["A_prev"], "b": dA.sum(axis=0)}
+        dA = dA @ layers[i]["W"]
     return grads
 '''),
     Alternative("sgd-new-arrays", cell="sgd_update", why="new arrays in a new list instead of in place", code='''
