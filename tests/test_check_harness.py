@@ -16,6 +16,8 @@ def test_entries_do_not_leak_into_each_other(tmp_path):
         new_code_cell("### BEGIN SOLUTION\ndef f(x):\n    return x + 1\ndef g(x):\n    return 2 * x\n### END SOLUTION",
                       metadata=_meta("fg")),
         new_code_cell("assert f(1) == 2\nassert g(3) == 6", metadata=_meta("test_fg", test=True)),
+        new_code_cell("assert f(0) == 1", metadata=_meta("test_f", test=True)),
+        new_code_cell("assert g(1) == 2", metadata=_meta("test_g", test=True)),
     ])
     path = tmp_path / "nb.ipynb"
     nbformat.write(nb, str(path))
@@ -25,11 +27,15 @@ def test_entries_do_not_leak_into_each_other(tmp_path):
         Wrong("f-wrong", cell="fg", fails=["test_fg"], code="def f(x):\n    return x"),
         Wrong("not-wrong", cell="fg", fails=["test_fg"], code="def g(x):\n    return x + x"),
         Wrong("bad-cell", cell="nope", fails=["test_fg"], code="pass"),
+        Wrong("charged-once", cell="fg", fails=["test_f"], keeps=["test_g"], code="def f(x):\n    return x"),
+        Wrong("charged-twice", cell="fg", fails=["test_f"], keeps=["test_g"], code="def g(x):\n    return x"),
     ]
     base, seconds, results = run_catalogue(path, entries)
-    assert base == {"test_fg": True} and seconds >= 0
+    assert base == {"test_fg": True, "test_f": True, "test_g": True} and seconds >= 0
     by = {r.name: r for r in results}
     assert by["g-wrong"].ok and by["g-wrong"].lost == {"test_fg": 1.0}
+    assert by["charged-once"].ok, by["charged-once"].error
+    assert not by["charged-twice"].ok and by["charged-twice"].error == "passes test_f; also fails test_g (should keep its points)"
     assert by["f-other"].ok, by["f-other"].error        # g is the solution's again
     assert by["f-wrong"].ok
     assert not by["not-wrong"].ok and by["not-wrong"].error == "passes test_fg"

@@ -23,15 +23,19 @@ class Wrong:
     code : the wrong code appended to the solution cell
     fails : grade_ids of the test cells that must lose points
     why : the mistake, in words (shown in ``tp-course check``)
+    keeps : grade_ids of later test cells that must keep their points (a slip is charged once)
     """
     name: str
     cell: str
     code: str
     fails: tuple
     why: str = ""
+    keeps: tuple = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "fails", tuple([self.fails] if isinstance(self.fails, str) else self.fails))
+        for name in ("fails", "keeps"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, tuple([value] if isinstance(value, str) else value))
 
 
 @dataclass(frozen=True)

@@ -143,13 +143,14 @@ def run_catalogue(source_path, entries, env=None):
                 out.append(res)
                 continue
             expected = tuple(e.fails) if kind == "wrong" else tuple(h.own_tests(e.cell))
-            missing = [t for t in expected if t not in h.tests]
+            keeps = tuple(e.keeps) if kind == "wrong" else ()
+            missing = [t for t in expected + keeps if t not in h.tests]
             if missing:
                 res.error = f"no test cell {missing} in {Path(source_path).name}"
                 out.append(res)
                 continue
             try:
-                passed = h.variant(e.cell, e.code, expected)
+                passed = h.variant(e.cell, e.code, expected + keeps)
             except Exception as exc:  # a timeout or a dead kernel: say which entry did it
                 res.error = f"could not run: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
                 out.append(res)
@@ -157,9 +158,12 @@ def run_catalogue(source_path, entries, env=None):
             res.expected = expected
             res.lost = {t: points[t] for t, ok in passed.items() if not ok}
             if kind == "wrong":
-                res.ok = all(t in res.lost and res.lost[t] > 0 for t in expected)
-                if not res.ok:
-                    res.error = "passes " + ", ".join(t for t in expected if t not in res.lost)
+                uncaught = [t for t in expected if not res.lost.get(t)]
+                charged_again = [t for t in keeps if t in res.lost]
+                res.ok = not uncaught and not charged_again
+                res.error = "; ".join(filter(None, [
+                    uncaught and "passes " + ", ".join(uncaught),
+                    charged_again and "also fails " + ", ".join(charged_again) + " (should keep its points)"]))
             else:
                 res.ok = not res.lost
                 if not res.ok:
