@@ -18,3 +18,5 @@ def test_demo_on_the_mini_course(mini_course):
     lines = {l.split()[0]: l.split() for l in proc.stdout.splitlines() if l.startswith(("ref_", "blank_", "wrong_"))}
     assert lines["ref_solution"][2:4] == ["2", "2"]
     assert lines["blank_release"][2] == "0" and lines["wrong_1"][2] == "0"
+    cheater = next(l for l in proc.stdout.splitlines() if l.startswith("cheater"))
+    assert cheater.split()[2] == "0" and "tampered" in cheater

@@ -32,14 +32,16 @@ def test_class_with_broken_submissions_is_graded(mini_course, tmp_path):
 
     results = grade(work, sub, workers=2, env=env, progress=False)
     by = {r.student: r for r in results}
-    assert set(by) == {"ref_solution", "blank_release", "alt_correct", "wrong_1", "wrong_2",
+    assert set(by) == {"ref_solution", "blank_release", "alt_correct", "wrong_1", "cheater",
                        "bad_json", "renamed", "latin1"}
     assert (by["ref_solution"].auto_score, by["ref_solution"].auto_max) == (2, 2)
     assert by["ref_solution"].cells["test_square"] == (2.0, 2.0)
     assert by["ref_solution"].manual_max == 1 and by["ref_solution"].flags == []
     assert by["alt_correct"].auto_score == 2
-    for s in ("blank_release", "wrong_1", "wrong_2"):
+    for s in ("blank_release", "wrong_1", "cheater"):
         assert by[s].auto_score == 0, s
+    assert any(f.startswith("tampered") for f in by["cheater"].flags), by["cheater"].flags
+    assert not any(f.startswith("tampered") for f in by["wrong_1"].flags)
     assert any("not a valid notebook" in f for f in by["bad_json"].flags)
     assert any("missing file: tp0_mini.ipynb (found my_copy.ipynb: renamed?" in f for f in by["renamed"].flags)
     assert any("not UTF-8" in f or "not a valid notebook" in f for f in by["latin1"].flags)

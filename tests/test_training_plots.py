@@ -150,6 +150,35 @@ def test_python_m_tp_utils_live(tmp_path):
     assert "3 frames" in proc.stdout and (tmp_path / "p.png").exists()
 
 
+def test_live_window_is_redrawn_while_training(monkeypatch):
+    """Terminal mode with a display: the window is redrawn (plt.pause) at every frame.
+
+    No display here: the interactive backend is faked, Agg draws, plt.pause is counted.
+    """
+    import matplotlib.pyplot as plt
+
+    pauses = []
+    monkeypatch.setattr(live, "_interactive_backend", lambda: True)
+    monkeypatch.setattr(plt, "show", lambda *a, **k: None)
+    monkeypatch.setattr(plt, "pause", lambda t: pauses.append(t))
+    lt, hist = live.demo(epochs=4, every=2, window=True)
+    assert lt.window and len(pauses) == 3                    # epochs 1, 2 and 4
+    plt.close(lt.fig)
+    monkeypatch.setattr(live, "_interactive_backend", lambda: False)
+    lt, _ = live.demo(epochs=2, every=1, window=True)         # Agg: no window, no error
+    assert not lt.window
+
+
+def test_live_window_off_without_display(monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    assert not live._has_display()
+    monkeypatch.delenv("MPLBACKEND")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    if sys.platform.startswith("linux"):
+        assert not live._has_display()
+
+
 def test_tp_utils_holds_no_tp4_solution():
     """The graded functions of TP4 must not be importable from tp_utils."""
     text = "\n".join(p.read_text() for p in (ROOT / "tp_utils").glob("*.py"))

