@@ -4,7 +4,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check build bench clean
+.PHONY: demo test check build bench live clean
 
 $(BIN)/tp-course: pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,6 +26,9 @@ build: $(BIN)/tp-course
 
 bench: $(BIN)/tp-course
 	$(BIN)/python benchmarks/bench_training.py
+
+live: $(BIN)/tp-course
+	$(BIN)/python -m tp_utils.live
 
 clean:
 	rm -rf build autograded/* submitted/* feedback/* gradebook.db reports logs
