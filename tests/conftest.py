@@ -13,6 +13,15 @@ TP_COURSE = str(Path(sys.executable).with_name("tp-course"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+@pytest.fixture
+def ax():
+    """A fresh matplotlib Axes, closed after the test."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
 def run_cli(*args, cwd=ROOT):
     """Run `tp-course ARGS` and return the completed process (output captured)."""
     return subprocess.run([TP_COURSE, *args], cwd=cwd, capture_output=True, text=True)

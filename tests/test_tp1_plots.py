@@ -10,13 +10,6 @@ import pytest  # noqa: E402
 from tp_utils.plots import plot_error_vs_eps, plot_function_and_derivative  # noqa: E402
 
 
-@pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
-
-
 def _data_lines(ax):
     """The lines a helper drew for data (not the axhline/axvline at 0, nor the guides)."""
     return [line for line in ax.get_lines() if len(line.get_xdata()) > 2]

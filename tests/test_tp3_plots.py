@@ -9,13 +9,6 @@ import pytest  # noqa: E402
 from tp_utils.plots import plot_layer_std, plot_timings  # noqa: E402
 
 
-@pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
-
-
 def test_plot_timings_draws_one_loglog_line_per_method(ax):
     sizes = [10, 100, 1000]
     out = plot_timings(sizes, {"loop": [1e-3, 1e-2, 1e-1], "vectorised": [1e-4, 2e-4, 1e-3]}, ax=ax)

@@ -149,22 +149,13 @@ def plot_layer_std(stds, ax=None, logy=True):
     -------
     matplotlib Axes
     """
-    ax = _axes(ax)
-    for label, s in stds.items():
-        s = np.asarray(s, dtype=float)
-        layers = np.arange(1, s.size + 1)
-        ax.plot(layers, np.maximum(s, 1e-30) if logy else s, "o-", ms=4, label=label)
     if logy:
-        ax.set_yscale("log")
-    ax.set_xlabel("layer")
-    ax.set_ylabel("std of the activations")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
-    return ax
+        stds = {label: np.maximum(np.asarray(s, dtype=float), 1e-30) for label, s in stds.items()}
+    return plot_curves(stds, ax, xlabel="layer", ylabel="std of the activations", logy=logy, style="o-")
 
 
 # ----------------------------------------------------------------------------- TP4: training
-def plot_curves(curves, ax=None, xlabel="epoch", ylabel="loss", logy=False, title=None):
+def plot_curves(curves, ax=None, xlabel="epoch", ylabel="loss", logy=False, title=None, style="-"):
     """Several curves on one axes, e.g. the training loss for several learning rates (TP4).
 
     Parameters
@@ -175,6 +166,8 @@ def plot_curves(curves, ax=None, xlabel="epoch", ylabel="loss", logy=False, titl
     xlabel, ylabel, title : str
     logy : bool
         Logarithmic y axis; non-finite values (a diverging run) are not drawn.
+    style : str
+        matplotlib format string, e.g. ``"o-"`` for markers on the points.
 
     Returns
     -------
@@ -184,7 +177,7 @@ def plot_curves(curves, ax=None, xlabel="epoch", ylabel="loss", logy=False, titl
     for label, values in curves.items():
         v = np.asarray(values, dtype=float)
         v = np.where(np.isfinite(v), v, np.nan)
-        ax.plot(np.arange(1, v.size + 1), v, label=str(label))
+        ax.plot(np.arange(1, v.size + 1), v, style, ms=4, label=str(label))
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
