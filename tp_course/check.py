@@ -9,6 +9,7 @@ For every assignment:
    cell concerned. A wrong answer must fail every test cell it names; an
    alternative correct answer must pass every test of its cell.
 """
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,10 @@ class Harness:
         self.tests = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_test(c)}
 
     def __enter__(self):
-        self._ctx = self.client.setup_kernel(**({"env": self._env} if self._env else {}))
+        # the kernel's own stderr (e.g. ipykernel's TCP notice) would clutter the check's table;
+        # what a cell prints is still captured in its outputs
+        kw = {"stderr": subprocess.DEVNULL, **({"env": self._env} if self._env else {})}
+        self._ctx = self.client.setup_kernel(**kw)
         self._ctx.__enter__()
         return self
 
