@@ -62,6 +62,34 @@ def _grade_class(root, course_dir, classes, workers, progress=True):
     return grade(course_dir, workers=workers, env=env, progress=progress), env
 
 
+def _report(assignment, sol, blank, runs):
+    """Print one assignment's check table; return how many checks failed."""
+    ok_sol = sol.auto_max > 0 and sol.auto_score == sol.auto_max and not sol.flags
+    ok_blank = blank.auto_score == 0 and not any(f.startswith("crash") for f in blank.flags)
+    print(f"\n== {assignment} ==")
+    print(f"  solution       {sol.auto_score:g}/{sol.auto_max:g}  {'OK' if ok_sol else 'FAIL ' + '; '.join(sol.flags)}")
+    print(f"  blank release  {blank.auto_score:g}/{blank.auto_max:g}  {'OK' if ok_blank else 'FAIL ' + '; '.join(blank.flags)}")
+    failures = (not ok_sol) + (not ok_blank)
+    for base, seconds, entries in runs:
+        print(f"  the source notebook runs top to bottom in {seconds:.1f} s")
+        bad = [t for t, ok in base.items() if not ok]
+        if bad:
+            failures += 1
+            print(f"  FAIL the solution fails {', '.join(bad)} in one kernel")
+        print(f"  {'entry':34} {'kind':11} {'cell':22} {'points lost':>11}  result")
+        for e in entries:
+            failures += not e.ok
+            print(f"  {e.name:34} {e.kind:11} {e.cell:22} {sum(e.lost.values()):>11g}  "
+                  f"{'OK' if e.ok else f'FAIL ({e.error})'}")
+        n_wrong = sum(e.kind == "wrong" for e in entries)
+        print(f"  {n_wrong} wrong answers, {len(entries) - n_wrong} alternative correct answers")
+        caught = {t for e in entries if e.kind == "wrong" and e.ok for t in e.lost}
+        for t in sorted(set(base) - caught):  # a test no wrong answer fails is not a test yet
+            failures += 1
+            print(f"  FAIL no catalogued wrong answer fails {t}")
+    return failures
+
+
 def cmd_check(args):
     root = find_root(args.root)
     chosen = args.assignment or b.assignments(root)
@@ -91,31 +119,7 @@ def cmd_check(args):
 
         with ThreadPoolExecutor(max_workers=args.workers or os.cpu_count()) as pool:
             for a, runs in pool.map(catalogue_runs, chosen):
-                sol, blank = by[("ref_solution", a)], by[("blank_release", a)]
-                ok_sol = sol.auto_max > 0 and sol.auto_score == sol.auto_max and not sol.flags
-                ok_blank = blank.auto_score == 0 and not any(f.startswith("crash") for f in blank.flags)
-                print(f"\n== {a} ==")
-                print(f"  solution       {sol.auto_score:g}/{sol.auto_max:g}  {'OK' if ok_sol else 'FAIL ' + '; '.join(sol.flags)}")
-                print(f"  blank release  {blank.auto_score:g}/{blank.auto_max:g}  {'OK' if ok_blank else 'FAIL ' + '; '.join(blank.flags)}")
-                failures += (not ok_sol) + (not ok_blank)
-                for base, seconds, entries in runs:
-                    print(f"  the source notebook runs top to bottom in {seconds:.1f} s")
-                    bad = [t for t, ok in base.items() if not ok]
-                    if bad:
-                        failures += 1
-                        print(f"  FAIL the solution fails {', '.join(bad)} in one kernel")
-                    print(f"  {'entry':34} {'kind':11} {'cell':22} {'points lost':>11}  result")
-                    for e in entries:
-                        lost = sum(e.lost.values())
-                        status = "OK" if e.ok else f"FAIL ({e.error})"
-                        failures += not e.ok
-                        print(f"  {e.name:34} {e.kind:11} {e.cell:22} {lost:>11g}  {status}")
-                    n_wrong = sum(e.kind == "wrong" for e in entries)
-                    print(f"  {n_wrong} wrong answers, {len(entries) - n_wrong} alternative correct answers")
-                    caught = {t for e in entries if e.kind == "wrong" and e.ok for t in e.lost}
-                    for t in sorted(set(base) - caught):  # a test no wrong answer fails is not a test yet
-                        failures += 1
-                        print(f"  FAIL no catalogued wrong answer fails {t}")
+                failures += _report(a, by[("ref_solution", a)], by[("blank_release", a)], runs)
     print(f"\n{'all checks passed' if not failures else f'{failures} check(s) FAILED'}")
     return 1 if failures else 0
 
