@@ -675,20 +675,40 @@ def grad_logits(y_tilde, y):
 
 # %% nbgrader={"grade": true, "grade_id": "test_grad_logits", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(7)
-check_array("grad_logits([1.7, 1.4, -1.3], y=1)", grad_logits(np.array([1.7, 1.4, -1.3]), 1),
-            [0.558470, 0.413725 - 1, 0.027805], rtol=1e-4)
+# if grad_logits calls your softmax, it gets the right probabilities here: a slip in softmax costs
+# the points of 2.1 only
+def _known_softmax(z, _yours=softmax):
+    for z_known, p_known in [([1.7, 1.4, -1.3], [0.55847037095, 0.41372502651, 0.02780460254]),
+                             ([0.001230153357, 0.298745537508, -0.274137855362, -0.890591838757],
+                              [0.284437570775, 0.382997774612, 0.21597135559, 0.116593299024])]:
+        if np.shape(z) == np.shape(z_known) and np.allclose(z, z_known):
+            return np.array(p_known)
+    return _yours(z)
+
+
+_your_softmax, softmax = softmax, _known_softmax
+try:
+    g_slide = grad_logits(np.array([1.7, 1.4, -1.3]), 1)
+    z, y = rng.normal(size=4), 2
+    g_z = grad_logits(z.copy(), y)
+finally:
+    softmax = _your_softmax
+check_array("grad_logits([1.7, 1.4, -1.3], y=1)", g_slide, [0.558470, 0.413725 - 1, 0.027805], rtol=1e-4)
 # against the numerical gradient of the loss (small scores: no need to subtract the max here)
-z, y = rng.normal(size=4), 2
-check_gradient("grad_logits(z, 2)", grad_logits(z, y), num_grad(lambda t: np.log(np.sum(np.exp(t))) - t[y], z.copy()))
+check_gradient("grad_logits(z, 2)", g_z, num_grad(lambda t: np.log(np.sum(np.exp(t))) - t[y], z.copy()))
 ### BEGIN HIDDEN TESTS
-from scipy.special import logsumexp
+from scipy.special import logsumexp, softmax as _ref_softmax
 from tp_course.reference import numerical_gradient as _ref_grad
-for n in [1, 2, 3, 7]:
-    for _ in range(3):
-        z = rng.normal(size=n) * 3
-        y = int(rng.integers(n))
-        g_ref = _ref_grad(lambda t: logsumexp(t) - t[y], z.copy())
-        check_array(f"grad_logits(z, y={y}), n = {n}", grad_logits(z.copy(), y), g_ref, rtol=1e-5, atol=1e-8)
+_your_softmax, softmax = softmax, _ref_softmax   # a slip in softmax is charged in 2.1 only
+try:
+    for n in [1, 2, 3, 7]:
+        for _ in range(3):
+            z = rng.normal(size=n) * 3
+            y = int(rng.integers(n))
+            g_ref = _ref_grad(lambda t: logsumexp(t) - t[y], z.copy())
+            check_array(f"grad_logits(z, y={y}), n = {n}", grad_logits(z.copy(), y), g_ref, rtol=1e-5, atol=1e-8)
+finally:
+    softmax = _your_softmax
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -805,29 +825,55 @@ def forward(x, params, activation="tanh"):
 
 # %% nbgrader={"grade": true, "grade_id": "test_forward", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(9)
-cache = forward(FIXED_X, FIXED_PARAMS, "relu")
+# your forward calls your softmax: here it gets the right probabilities, so that a slip in softmax
+# costs the points of 2.1 only
+FIXED_Y_TILDE = {"relu": [1.1, 0.0, 0.05, 0.1], "tanh": [1.3954069653, -0.3962402411, -0.6792485918, 0.1250675903]}
+
+
+def _known_softmax(z, _yours=softmax):
+    for z_known, p_known in [(FIXED_Y_TILDE["relu"], [0.4876411557, 0.16232164, 0.1706440484, 0.1793931559]),
+                             (FIXED_Y_TILDE["tanh"], [0.6357192635, 0.1059651058, 0.0798461373, 0.1784694934])]:
+        if np.shape(z) == np.shape(z_known) and np.allclose(z, z_known):
+            return np.array(p_known)
+    return _yours(z)
+
+
+_your_softmax, softmax = softmax, _known_softmax
+try:
+    cache_relu = forward(FIXED_X, FIXED_PARAMS, "relu")
+    cache_tanh = forward(FIXED_X, FIXED_PARAMS, "tanh")
+finally:
+    softmax = _your_softmax
+cache = cache_relu
 check_keys("forward(FIXED_X, FIXED_PARAMS, 'relu')", cache, ["h_tilde", "h", "y_tilde", "y_hat"])
 check_array("cache['h_tilde']", cache["h_tilde"], [0.6, 0.5, -0.375])
 check_array("cache['h'] (relu)", cache["h"], [0.6, 0.5, 0.0])
 check_array("cache['y_tilde'] (relu)", cache["y_tilde"], [1.1, 0.0, 0.05, 0.1])
 check_array("cache['y_hat'] (relu)", cache["y_hat"], [0.4876411557, 0.16232164, 0.1706440484, 0.1793931559])
-cache = forward(FIXED_X, FIXED_PARAMS, "tanh")
+cache = cache_tanh
+check_keys("forward(FIXED_X, FIXED_PARAMS, 'tanh')", cache, ["h_tilde", "h", "y_tilde", "y_hat"])
 check_array("cache['h_tilde'] (tanh)", cache["h_tilde"], [0.6, 0.5, -0.375])
 check_array("cache['h'] (tanh)", cache["h"], [0.537049567, 0.4621171573, -0.3583573984])
 check_array("cache['y_tilde'] (tanh)", cache["y_tilde"], [1.3954069653, -0.3962402411, -0.6792485918, 0.1250675903])
 check_array("cache['y_hat'] (tanh)", cache["y_hat"], [0.6357192635, 0.1059651058, 0.0798461373, 0.1784694934])
 ### BEGIN HIDDEN TESTS
+from scipy.special import softmax as _ref_softmax
 from tp_course.reference import tp2_forward, tp2_random_params
-for n_x, n_h, n_y in [(2, 3, 4), (5, 4, 3), (3, 7, 2), (6, 2, 5), (1, 1, 2)]:
-    for act in ["tanh", "relu"]:
-        params = tp2_random_params(rng, n_x, n_h, n_y)
-        x = rng.normal(size=n_x)
-        ref = tp2_forward(x, params, act)
-        cache = forward(x.copy(), {k: v.copy() for k, v in params.items()}, act)
-        check_keys("cache", cache, ["h_tilde", "h", "y_tilde", "y_hat"])
-        for key in ["h_tilde", "h", "y_tilde", "y_hat"]:
-            # tolerances admit a forward pass in float32 (values are O(1); float32 keeps ~7 digits)
-            check_array(f"cache['{key}'] ({act}, sizes {n_x}, {n_h}, {n_y})", cache[key], ref[key], rtol=1e-5, atol=1e-6)
+_your_softmax, softmax = softmax, _ref_softmax   # a slip in softmax is charged in 2.1 only
+try:
+    for n_x, n_h, n_y in [(2, 3, 4), (5, 4, 3), (3, 7, 2), (6, 2, 5), (1, 1, 2)]:
+        for act in ["tanh", "relu"]:
+            params = tp2_random_params(rng, n_x, n_h, n_y)
+            x = rng.normal(size=n_x)
+            ref = tp2_forward(x, params, act)
+            cache = forward(x.copy(), {k: v.copy() for k, v in params.items()}, act)
+            check_keys("cache", cache, ["h_tilde", "h", "y_tilde", "y_hat"])
+            for key in ["h_tilde", "h", "y_tilde", "y_hat"]:
+                # tolerances admit a forward pass in float32 (values are O(1); float32 keeps ~7 digits)
+                check_array(f"cache['{key}'] ({act}, sizes {n_x}, {n_h}, {n_y})", cache[key], ref[key],
+                            rtol=1e-5, atol=1e-6)
+finally:
+    softmax = _your_softmax
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -951,15 +997,42 @@ FIXED_GRADS = {
 
 
 def check_fixed_gradients(backward_fn):
-    """Check backward_fn on FIXED_PARAMS, FIXED_X, FIXED_Y for both activations."""
-    for activation in ["tanh", "relu"]:
-        cache = {k: v.copy() for k, v in FIXED_CACHE[activation].items()}
-        params = {k: v.copy() for k, v in FIXED_PARAMS.items()}
-        grads = backward_fn(FIXED_X.copy(), FIXED_Y, params, cache, activation)
-        check_keys(f"{backward_fn.__name__}(..., '{activation}')", grads, GRAD_KEYS)
-        for name in GRAD_KEYS:
-            check_array(f"grads['{name}'] ({activation}, fixed network)", grads[name],
-                        FIXED_GRADS[activation][name], rtol=1e-5, atol=1e-6)
+    """Check backward_fn on FIXED_PARAMS, FIXED_X, FIXED_Y for both activations.
+
+    If backward_fn calls your softmax or grad_logits, they return the known values on the fixed
+    network's logits: a slip in 2.1 or 2.4 is not charged a second time here.
+    """
+    global softmax, grad_logits
+    your_softmax, your_grad_logits = softmax, grad_logits
+
+    def fixed_activation(y_tilde):
+        for activation, cache in FIXED_CACHE.items():
+            if np.shape(y_tilde) == cache["y_tilde"].shape and np.allclose(y_tilde, cache["y_tilde"]):
+                return activation
+        return None
+
+    def known_softmax(z):
+        activation = fixed_activation(z)
+        return your_softmax(z) if activation is None else FIXED_CACHE[activation]["y_hat"].copy()
+
+    def known_grad_logits(y_tilde, y):
+        activation = fixed_activation(y_tilde)
+        if activation is None or y != FIXED_Y:
+            return your_grad_logits(y_tilde, y)
+        return np.array(FIXED_GRADS[activation]["y_tilde"])
+
+    softmax, grad_logits = known_softmax, known_grad_logits
+    try:
+        for activation in ["tanh", "relu"]:
+            cache = {k: v.copy() for k, v in FIXED_CACHE[activation].items()}
+            params = {k: v.copy() for k, v in FIXED_PARAMS.items()}
+            grads = backward_fn(FIXED_X.copy(), FIXED_Y, params, cache, activation)
+            check_keys(f"{backward_fn.__name__}(..., '{activation}')", grads, GRAD_KEYS)
+            for name in GRAD_KEYS:
+                check_array(f"grads['{name}'] ({activation}, fixed network)", grads[name],
+                            FIXED_GRADS[activation][name], rtol=1e-5, atol=1e-6)
+    finally:
+        softmax, grad_logits = your_softmax, your_grad_logits
 
 
 def check_mlp_gradients(backward_fn, n_x, n_h, n_y, activation, rng, tol=1e-5):
@@ -996,8 +1069,15 @@ def check_mlp_gradients(backward_fn, n_x, n_h, n_y, activation, rng, tol=1e-5):
 rng = np.random.default_rng(10)
 check_fixed_gradients(backward_loops)
 ### BEGIN HIDDEN TESTS
+from scipy.special import softmax as _ref_softmax
 from tp_course.reference import tp2_check_backward
-tp2_check_backward(backward_loops, rng, [(2, 3, 4), (5, 4, 3), (3, 7, 2), (1, 1, 2)])
+# if backward_loops calls your softmax or grad_logits, it gets correct ones: their slips are charged in 2.1 and 2.4
+_your_softmax, _your_grad_logits = softmax, grad_logits
+softmax, grad_logits = _ref_softmax, lambda y_tilde, y: _ref_softmax(y_tilde) - np.eye(len(y_tilde))[y]
+try:
+    tp2_check_backward(backward_loops, rng, [(2, 3, 4), (5, 4, 3), (3, 7, 2), (1, 1, 2)])
+finally:
+    softmax, grad_logits = _your_softmax, _your_grad_logits
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1059,8 +1139,15 @@ def backward(x, y, params, cache, activation="tanh"):
 rng = np.random.default_rng(11)
 check_fixed_gradients(backward)
 ### BEGIN HIDDEN TESTS
+from scipy.special import softmax as _ref_softmax
 from tp_course.reference import tp2_check_backward
-tp2_check_backward(backward, rng, [(2, 3, 4), (5, 4, 3), (3, 7, 2), (6, 2, 5), (1, 1, 2), (8, 10, 4)])
+# if backward calls your softmax or grad_logits, it gets correct ones: their slips are charged in 2.1 and 2.4
+_your_softmax, _your_grad_logits = softmax, grad_logits
+softmax, grad_logits = _ref_softmax, lambda y_tilde, y: _ref_softmax(y_tilde) - np.eye(len(y_tilde))[y]
+try:
+    tp2_check_backward(backward, rng, [(2, 3, 4), (5, 4, 3), (3, 7, 2), (6, 2, 5), (1, 1, 2), (8, 10, 4)])
+finally:
+    softmax, grad_logits = _your_softmax, _your_grad_logits
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -521,7 +521,13 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=
 rng = np.random.default_rng(4)
 X_t, y_t = make_moons(64, noise=0.1, seed=4)
 p_t = init_params(2, 8, 2, np.random.default_rng(4))
-hist = train(p_t, X_t, one_hot(y_t), epochs=5, batch_size=16, lr=0.5, rng=rng, progress=False)
+# if train calls your accuracy, it gets a correct one here: a slip in accuracy costs the points of
+# its own test only
+_your_accuracy, accuracy = accuracy, lambda P, y: float(np.mean(np.argmax(P, axis=1) == y))
+try:
+    hist = train(p_t, X_t, one_hot(y_t), epochs=5, batch_size=16, lr=0.5, rng=rng, progress=False)
+finally:
+    accuracy = _your_accuracy
 assert isinstance(hist, dict), f"train should return a dict, got {type(hist).__name__}"
 for key in ("loss", "acc"):
     assert key in hist and len(hist[key]) == 5, f"history['{key}'] should hold one value per epoch (5)"
@@ -553,27 +559,31 @@ def _replay(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_deca
 
 X_t, y_t = make_moons(96, noise=0.15, seed=5)
 Xv_t, yv_t = make_moons(40, noise=0.15, seed=6)
-for cfg in [dict(epochs=4, batch_size=16, lr=0.3),
-            dict(epochs=5, batch_size=32, lr=0.05, momentum=0.9, weight_decay=1e-3,
-                 X_val=Xv_t, Y_val=one_hot(yv_t)),
-            dict(epochs=3, batch_size=96, lr=0.2, momentum=0.5),
-            dict(epochs=3, batch_size=24, lr=0.1, weight_decay=0.05)]:
-    p0 = init_params(2, 6, 2, np.random.default_rng(11))
-    p_student = {k: v.copy() for k, v in p0.items()}
-    calls = []
-    h_student = train(p_student, X_t, one_hot(y_t), rng=np.random.default_rng(12), progress=False,
-                      callback=lambda e, p, h: calls.append(e), **cfg)
-    p_ref = {k: v.copy() for k, v in p0.items()}
-    h_ref = _replay(p_ref, X_t, one_hot(y_t), rng=np.random.default_rng(12), **cfg)
-    what = ", ".join(f"{k}={v}" for k, v in cfg.items() if not k.endswith("_val"))
-    assert calls == list(range(cfg["epochs"])), f"callback called with epochs {calls} ({what})"
-    for k in ("loss", "acc") + (("val_loss", "val_acc") if "X_val" in cfg else ()):
-        assert k in h_student, f"history has no key '{k}' ({what})"
-        check_array(f"history['{k}'] ({what})", np.asarray(h_student[k], dtype=float), h_ref[k],
-                    rtol=1e-4, atol=1e-5)
-    for k in p0:
-        check_array(f"params['{k}'] after training ({what})", p_student[k], p_ref[k],
-                    rtol=1e-4, atol=1e-5)
+_your_accuracy, accuracy = accuracy, lambda P, y: float(np.mean(np.argmax(P, axis=1) == y))
+try:
+    for cfg in [dict(epochs=4, batch_size=16, lr=0.3),
+                dict(epochs=5, batch_size=32, lr=0.05, momentum=0.9, weight_decay=1e-3,
+                     X_val=Xv_t, Y_val=one_hot(yv_t)),
+                dict(epochs=3, batch_size=96, lr=0.2, momentum=0.5),
+                dict(epochs=3, batch_size=24, lr=0.1, weight_decay=0.05)]:
+        p0 = init_params(2, 6, 2, np.random.default_rng(11))
+        p_student = {k: v.copy() for k, v in p0.items()}
+        calls = []
+        h_student = train(p_student, X_t, one_hot(y_t), rng=np.random.default_rng(12), progress=False,
+                          callback=lambda e, p, h: calls.append(e), **cfg)
+        p_ref = {k: v.copy() for k, v in p0.items()}
+        h_ref = _replay(p_ref, X_t, one_hot(y_t), rng=np.random.default_rng(12), **cfg)
+        what = ", ".join(f"{k}={v}" for k, v in cfg.items() if not k.endswith("_val"))
+        assert calls == list(range(cfg["epochs"])), f"callback called with epochs {calls} ({what})"
+        for k in ("loss", "acc") + (("val_loss", "val_acc") if "X_val" in cfg else ()):
+            assert k in h_student, f"history has no key '{k}' ({what})"
+            check_array(f"history['{k}'] ({what})", np.asarray(h_student[k], dtype=float), h_ref[k],
+                        rtol=1e-4, atol=1e-5)
+        for k in p0:
+            check_array(f"params['{k}'] after training ({what})", p_student[k], p_ref[k],
+                        rtol=1e-4, atol=1e-5)
+finally:
+    accuracy = _your_accuracy
 ### END HIDDEN TESTS
 
 # %% [markdown]

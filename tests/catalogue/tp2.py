@@ -240,12 +240,14 @@ def softmax(z):
     return e / e.sum()
 '''),
     Wrong("softmax-not-normalised", cell="softmax", fails=["test_softmax"],
+          keeps=["test_grad_logits", "test_forward"],
           why="exp(z - max) without dividing by the sum",
           code='''
 def softmax(z):
     return np.exp(z - np.max(z))
 '''),
     Wrong("softmax-in-place", cell="softmax", fails=["test_softmax"],
+          keeps=["test_grad_logits", "test_forward"],
           why="z -= z.max() shifts the caller's array (forward's cached logits change behind its back)",
           code='''
 def softmax(z):
@@ -325,6 +327,7 @@ def cross_entropy(y_tilde, y):
     return float(np.max(y_tilde) - y_tilde[y])
 '''),
     Wrong("ce-sign", cell="cross_entropy", fails=["test_cross_entropy"],
+          keeps=["test_backward_loops", "test_backward", "test_sgd_step", "test_value_mlp"],
           why="log softmax instead of minus log softmax (a negative loss)",
           code='''
 def cross_entropy(y_tilde, y):
@@ -388,10 +391,12 @@ def count_params(n_x, n_h, n_y):
           code=_variant(FORWARD, ('np.tanh(h_tilde) if activation == "tanh" else np.maximum(h_tilde, 0.0)',
                                   'np.tanh(h_tilde)'))),
     Wrong("forward-activation-on-output", cell="forward", fails=["test_forward"],
+          keeps=["test_backward_loops", "test_backward"],
           why="applies the activation to the logits too (softmax already plays that role)",
           code=_variant(FORWARD, ('y_tilde = params["W_y"] @ h + params["b_y"]',
                                   'y_tilde = np.tanh(params["W_y"] @ h + params["b_y"])'))),
     Wrong("forward-no-output-bias", cell="forward", fails=["test_forward"],
+          keeps=["test_backward_loops", "test_backward", "test_sgd_step"],
           why="forgets b_y",
           code=_variant(FORWARD, ('y_tilde = params["W_y"] @ h + params["b_y"]', 'y_tilde = params["W_y"] @ h'))),
     Wrong("forward-relu-wrong-clip", cell="forward", fails=["test_forward"],
@@ -427,6 +432,7 @@ def count_params(n_x, n_h, n_y):
           why="seed 000: grad b_y = grad_y_tilde^T h, i.e. np.outer(g_y, h), shaped like W_y",
           code=_variant(BACKWARD, ('"b_y": g_y', '"b_y": np.outer(g_y, h)'))),
     Wrong("missing-tanh-derivative", cell="backward", fails=[B],
+          keeps=["test_sgd_step", "test_value_mlp"],
           why="the factor (1 - h^2) forgotten",
           code=_variant(BACKWARD, ("g_ht = g_h * (1.0 - h ** 2)", "g_ht = g_h"))),
     Wrong("tanh-derivative-on-preactivation", cell="backward", fails=[B],
@@ -759,6 +765,21 @@ def backward(x, y, params, cache, activation="tanh"):
     return {"y_tilde": g_y[0], "W_y": g_y.T @ h, "b_y": g_y[0], "h": g_h[0], "h_tilde": g_ht[0],
             "W_h": g_ht.T @ x[None, :], "b_h": g_ht[0]}
 '''),
+    Alternative("backward-via-grad-logits", cell="backward",
+                why="reuses grad_logits (2.4) on the cached logits; its tests hand it a correct grad_logits, "
+                    "so that a slip there is charged once",
+                code='''
+def backward(x, y, params, cache, activation="tanh"):
+    g_y = grad_logits(cache["y_tilde"], y)
+    g_h = params["W_y"].T @ g_y
+    g_ht = g_h * (1.0 - cache["h"] ** 2 if activation == "tanh" else cache["h_tilde"] > 0)
+    return {"y_tilde": g_y, "W_y": np.outer(g_y, cache["h"]), "b_y": g_y,
+            "h": g_h, "h_tilde": g_ht, "W_h": np.outer(g_ht, x), "b_h": g_ht}
+'''),
+    Alternative("loops-via-softmax", cell="backward_loops",
+                why="recomputes y_hat with softmax (2.1) from the cached logits; its tests hand it a correct "
+                    "softmax, so that a slip there is charged once",
+                code=_variant(BACKWARD_LOOPS, ('cache["y_hat"]', 'softmax(cache["y_tilde"])'))),
     Alternative("sgd-copy-then-update", cell="sgd_step", code='''
 def sgd_step(params, grads, lr):
     new = {k: v.copy() for k, v in params.items()}

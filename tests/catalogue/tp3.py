@@ -26,6 +26,7 @@ def softmax_rows(Z):
     return E / E.sum(axis=1, keepdims=True)
 '''),
     Wrong("softmax-columns", cell="softmax_rows", fails=["test_softmax_rows"],
+          keeps=["test_forward_batch", "test_backward_batch", "test_forward_loop", "test_softmax_cross_entropy"],
           why="normalises each column (axis=0): one example per row means axis=1",
           code='''
 def softmax_rows(Z):
@@ -47,6 +48,7 @@ def softmax_rows(Z):
     return E / E.sum(axis=1)
 '''),
     Wrong("softmax-in-place", cell="softmax_rows", fails=["test_softmax_rows"],
+          keeps=["test_forward_batch", "test_softmax_cross_entropy"],
           why="Z -= Z.max(...) shifts the caller's array (the cached scores Y_tilde of forward_batch)",
           code='''
 def softmax_rows(Z):
@@ -458,6 +460,7 @@ def activation_derivative(Z, A, name):
     return _activation_derivative_ok(Z, A, name)
 '''),
     Wrong("act-tanh-derivative-of-z", cell="activations", fails=["test_activations"],
+          keeps=["test_network_backward"],
           why="1 - z**2 instead of 1 - a**2",
           code='''
 _activation_derivative_ok = activation_derivative
@@ -477,6 +480,7 @@ def activation_derivative(Z, A, name):
     return _activation_derivative_ok(Z, A, name)
 '''),
     Wrong("act-relu-derivative-is-relu", cell="activations", fails=["test_activations"],
+          keeps=["test_network_backward"],
           why="returns max(0, z) (the activation) as its derivative",
           code='''
 _activation_derivative_ok = activation_derivative
@@ -495,6 +499,7 @@ def activation_derivative(Z, A, name):
     return _activation_derivative_ok(Z, A, name)
 '''),
     Wrong("act-sigmoid-sign", cell="activations", fails=["test_activations"],
+          keeps=["test_network_forward", "test_network_backward", "test_sgd_update"],
           why="1 / (1 + exp(z)) is sigma(-z)",
           code='''
 _activation_ok = activation

@@ -16,18 +16,21 @@ from tp_course.catalogue import Alternative, Wrong
 WRONG = [
     # ---------------------------------------------------------------- accuracy
     Wrong("accuracy-argmax-axis0", cell="accuracy", fails=["test_accuracy"],
+          keeps=["test_train"],
           why="argmax over the examples (axis 0) instead of the classes",
           code='''
 def accuracy(P, y):
     return float(np.mean(np.argmax(P, axis=0) == y))
 '''),
     Wrong("accuracy-count", cell="accuracy", fails=["test_accuracy"],
+          keeps=["test_train", "test_moons", "test_mnist"],
           why="returns the number of correct predictions, not the fraction",
           code='''
 def accuracy(P, y):
     return int(np.sum(np.argmax(P, axis=1) == y))
 '''),
     Wrong("accuracy-error-rate", cell="accuracy", fails=["test_accuracy"],
+          keeps=["test_train"],
           why="returns the error rate 1 - accuracy",
           code='''
 def accuracy(P, y):
@@ -41,7 +44,9 @@ def accuracy(P, y):
 '''),
     # ---------------------------------------------------------------- sgd_step
     Wrong("sgd-gradient-added", cell="sgd_step", fails=["test_sgd_step", "test_moons"],
-          why="W + lr * g: gradient ascent (seed 000's 'Y - Y' read as Y - Y_hat)",
+          why="W + lr * g: gradient ascent (seed 000's 'Y - Y' read as Y - Y_hat). test_train and test_moons lose "
+              "their points too (no keeps): train must call your sgd_step, so the training tests depend on it "
+              "(inherent; unlike accuracy, which test_train replaces by a correct one)",
           code='''
 def sgd_step(params, grads, lr, weight_decay=0.0):
     for name, p in params.items():
@@ -97,8 +102,11 @@ def sgd_step(params, grads, lr, weight_decay=0.0):
     # ---------------------------------------------------------------- iterate_minibatches
     Wrong("minibatches-no-shuffle", cell="iterate_minibatches",
           fails=["test_iterate_minibatches", "test_moons", "test_mnist"],
+          keeps=["test_train"],
           why="the batches come in the stored order (no shuffling): on data sorted by class the "
-              "network forgets each class while learning the next (MNIST: about 10 %)",
+              "network forgets each class while learning the next (MNIST: about 10 %). test_moons and "
+              "test_mnist (end-to-end training on sorted data) are in fails on purpose: train must call your "
+              "iterate_minibatches (inherent); test_train replays your batches, so it keeps its points",
           code='''
 def iterate_minibatches(X, Y, batch_size, rng):
     for start in range(0, len(X), batch_size):
@@ -115,6 +123,7 @@ def iterate_minibatches(X, Y, batch_size, rng):
 '''),
     Wrong("minibatches-drop-last", cell="iterate_minibatches",
           fails=["test_iterate_minibatches"],
+          keeps=["test_train", "test_moons"],
           why="the last, smaller batch is dropped: some examples are never seen",
           code='''
 def iterate_minibatches(X, Y, batch_size, rng):
@@ -154,7 +163,8 @@ def iterate_minibatches(X, Y, batch_size, rng):
 '''),
     # ---------------------------------------------------------------- momentum_step
     Wrong("momentum-sign", cell="momentum_step", fails=["test_momentum_step", "test_mnist"],
-          why="v = mu v + lr g, W += v: the gradient is added",
+          why="v = mu v + lr g, W += v: the gradient is added. test_train and test_mnist lose their points too "
+              "(no keeps): train must call your momentum_step, an inherent dependence of the training tests",
           code='''
 def momentum_step(params, grads, velocity, lr, momentum=0.9, weight_decay=0.0):
     for name, p in params.items():
