@@ -24,6 +24,8 @@ class Wrong:
     fails : grade_ids of the test cells that must lose points
     why : the mistake, in words (shown in ``tp-course check``)
     keeps : grade_ids of later test cells that must keep their points (a slip is charged once)
+    also : {grade_id: code} for later answer cells, written the student's way (e.g. a backward
+        pass that calls the student's own softmax), so ``keeps`` is proven for such students too
     """
     name: str
     cell: str
@@ -31,6 +33,7 @@ class Wrong:
     fails: tuple
     why: str = ""
     keeps: tuple = ()
+    also: dict = field(default_factory=dict)
 
     def __post_init__(self):
         for name in ("fails", "keeps"):

@@ -101,19 +101,21 @@ class Harness:
                 cell = nbformat.from_dict(dict(cell, source=solution_text(cell)))
             self._run(cell, i)
 
-    def variant(self, cell_id, code, stop_tests):
+    def variant(self, cell_id, code, stop_tests, also=None):
         """Run answer ``cell_id`` as solution + ``code``, then the cells up to the last of ``stop_tests``.
 
+        ``also`` maps later answer cells to code appended to their solution in the same way.
         Returns {test grade_id: passed} for every test cell run, then restores the solution.
         """
+        also = dict(also or {}, **{cell_id: code})
         start = self.answers[cell_id]
         stop = max([self.tests[t] for t in stop_tests] + [start])
-        answer = self.nb.cells[start]
-        src = solution_text(answer).rstrip() + "\n\n" + code.strip() + "\n"
         result = {}
-        self._run(nbformat.from_dict(dict(answer, source=src)), start)
-        for i in range(start + 1, stop + 1):
+        for i in range(start, stop + 1):
             cell = self.nb.cells[i]
+            if grade_id(cell) in also and is_answer(cell):
+                src = solution_text(cell).rstrip() + "\n\n" + also[grade_id(cell)].strip() + "\n"
+                cell = nbformat.from_dict(dict(cell, source=src))
             done = self._run(cell, i)
             if is_test(cell):
                 result[grade_id(cell)] = not _failed(done)
@@ -148,13 +150,15 @@ def run_catalogue(source_path, entries, env=None):
                 continue
             expected = tuple(e.fails) if kind == "wrong" else tuple(h.own_tests(e.cell))
             keeps = tuple(e.keeps) if kind == "wrong" else ()
+            also = dict(getattr(e, "also", {}) or {})
             missing = [t for t in expected + keeps if t not in h.tests]
+            missing += [c for c in also if c not in h.answers or h.answers[c] < h.answers[e.cell]]
             if missing:
-                res.error = f"no test cell {missing} in {Path(source_path).name}"
+                res.error = f"no test cell or later answer cell {missing} in {Path(source_path).name}"
                 out.append(res)
                 continue
             try:
-                passed = h.variant(e.cell, e.code, expected + keeps)
+                passed = h.variant(e.cell, e.code, expected + keeps, also)
             except Exception as exc:  # a timeout or a dead kernel: say which entry did it
                 res.error = f"could not run: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
                 out.append(res)

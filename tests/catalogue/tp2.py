@@ -71,6 +71,19 @@ def forward(x, params, activation="tanh"):
 B = "test_backward"
 BL = "test_backward_loops"
 
+
+# correct answers that reuse an earlier function of the student's: with that function wrong,
+# the later tests must still give these full marks (one slip, one charge: see the `also` entries)
+BACKWARD_VIA_GRAD_LOGITS = '''
+def backward(x, y, params, cache, activation="tanh"):
+    g_y = grad_logits(cache["y_tilde"], y)
+    g_h = params["W_y"].T @ g_y
+    g_ht = g_h * (1.0 - cache["h"] ** 2 if activation == "tanh" else cache["h_tilde"] > 0)
+    return {"y_tilde": g_y, "W_y": np.outer(g_y, cache["h"]), "b_y": g_y,
+            "h": g_h, "h_tilde": g_ht, "W_h": np.outer(g_ht, x), "b_h": g_ht}
+'''
+LOOPS_VIA_SOFTMAX = _variant(BACKWARD_LOOPS, ('cache["y_hat"]', 'softmax(cache["y_tilde"])'))
+
 WRONG = [
     # --- 1.1 graph_sum_product ---------------------------------------------------------------
     Wrong("graph-local-derivative-only", cell="graph_sum_product", fails=["test_graph_sum_product"],
@@ -240,7 +253,8 @@ def softmax(z):
     return e / e.sum()
 '''),
     Wrong("softmax-not-normalised", cell="softmax", fails=["test_softmax"],
-          keeps=["test_grad_logits", "test_forward"],
+          keeps=["test_grad_logits", "test_forward", "test_backward_loops"],
+          also={"backward_loops": LOOPS_VIA_SOFTMAX},
           why="exp(z - max) without dividing by the sum",
           code='''
 def softmax(z):
@@ -343,6 +357,7 @@ def grad_logits(y_tilde, y):
     return softmax(y_tilde) - np.eye(len(y_tilde))[y - 1]
 '''),
     Wrong("grad-logits-sign", cell="grad_logits", fails=["test_grad_logits"],
+          keeps=["test_backward"], also={"backward": BACKWARD_VIA_GRAD_LOGITS},
           why="y - y_hat: the opposite of the gradient",
           code='''
 def grad_logits(y_tilde, y):
@@ -768,18 +783,11 @@ def backward(x, y, params, cache, activation="tanh"):
     Alternative("backward-via-grad-logits", cell="backward",
                 why="reuses grad_logits (2.4) on the cached logits; its tests hand it a correct grad_logits, "
                     "so that a slip there is charged once",
-                code='''
-def backward(x, y, params, cache, activation="tanh"):
-    g_y = grad_logits(cache["y_tilde"], y)
-    g_h = params["W_y"].T @ g_y
-    g_ht = g_h * (1.0 - cache["h"] ** 2 if activation == "tanh" else cache["h_tilde"] > 0)
-    return {"y_tilde": g_y, "W_y": np.outer(g_y, cache["h"]), "b_y": g_y,
-            "h": g_h, "h_tilde": g_ht, "W_h": np.outer(g_ht, x), "b_h": g_ht}
-'''),
+                code=BACKWARD_VIA_GRAD_LOGITS),
     Alternative("loops-via-softmax", cell="backward_loops",
                 why="recomputes y_hat with softmax (2.1) from the cached logits; its tests hand it a correct "
                     "softmax, so that a slip there is charged once",
-                code=_variant(BACKWARD_LOOPS, ('cache["y_hat"]', 'softmax(cache["y_tilde"])'))),
+                code=LOOPS_VIA_SOFTMAX),
     Alternative("sgd-copy-then-update", cell="sgd_step", code='''
 def sgd_step(params, grads, lr):
     new = {k: v.copy() for k, v in params.items()}

@@ -16,6 +16,24 @@ what a student would have written differently. The seeds' slips are here:
 """
 from tp_course.catalogue import Alternative, Wrong
 
+
+# correct answers that reuse an earlier function of the student's: with that function wrong,
+# the later tests must still give these full marks (one slip, one charge: see the `also` entries)
+FORWARD_LOOP_VIA_SOFTMAX = '''
+def forward_loop(X, params):
+    rows = []
+    for x in X:
+        h = np.tanh(np.dot(params["W_h"], x) + params["b_h"])
+        s = np.dot(params["W_y"], h) + params["b_y"]
+        rows.append(softmax_rows(s[None, :])[0])
+    return np.stack(rows)
+'''
+SCE_VIA_CROSS_ENTROPY = '''
+def softmax_cross_entropy(S, y):
+    Y = np.eye(S.shape[1])[y]
+    return cross_entropy(S, Y), (softmax_rows(S) - Y) / S.shape[0]
+'''
+
 WRONG = [
     # --- 1.1 softmax_rows ---------------------------------------------------------------------
     Wrong("softmax-naive-overflow", cell="softmax_rows", fails=["test_softmax_rows"],
@@ -26,6 +44,7 @@ def softmax_rows(Z):
     return E / E.sum(axis=1, keepdims=True)
 '''),
     Wrong("softmax-columns", cell="softmax_rows", fails=["test_softmax_rows"],
+          also={"forward_loop": FORWARD_LOOP_VIA_SOFTMAX, "softmax_cross_entropy": SCE_VIA_CROSS_ENTROPY},
           keeps=["test_forward_batch", "test_backward_batch", "test_forward_loop", "test_softmax_cross_entropy"],
           why="normalises each column (axis=0): one example per row means axis=1",
           code='''
@@ -94,6 +113,7 @@ def cross_entropy(S, Y):
     return float(-np.mean(Y * log_p))
 '''),
     Wrong("ce-sign", cell="cross_entropy", fails=["test_cross_entropy"],
+          keeps=["test_softmax_cross_entropy"], also={"softmax_cross_entropy": SCE_VIA_CROSS_ENTROPY},
           why="forgets the minus sign: sum(Y * S) - logsumexp(S)",
           code='''
 def cross_entropy(S, Y):
@@ -858,15 +878,7 @@ def backward_batch(X, Y, params, cache):
     dH = (dY @ params["W_y"]) * (1 - H ** 2)
     return {"W_h": dH.T @ X, "b_h": dH.sum(axis=0), "W_y": dY.T @ H, "b_y": dY.sum(axis=0)}
 '''),
-    Alternative("loop-list-and-stack", cell="forward_loop", why="a list of rows and np.stack; reuses softmax_rows", code='''
-def forward_loop(X, params):
-    rows = []
-    for x in X:
-        h = np.tanh(np.dot(params["W_h"], x) + params["b_h"])
-        s = np.dot(params["W_y"], h) + params["b_y"]
-        rows.append(softmax_rows(s[None, :])[0])
-    return np.stack(rows)
-'''),
+    Alternative("loop-list-and-stack", cell="forward_loop", why="a list of rows and np.stack; reuses softmax_rows", code=FORWARD_LOOP_VIA_SOFTMAX),
     Alternative("mse-loops", cell="mse_loss", why="loops over the examples", code='''
 def mse_loss(S, T):
     N = S.shape[0]
@@ -883,11 +895,7 @@ def mse_loss(S, T):
     N, C = S.shape
     return float(0.5 * C * np.mean(np.square(S - T))), (S - T) * (1.0 / N)
 '''),
-    Alternative("sce-one-hot", cell="softmax_cross_entropy", why="builds the one-hot matrix and reuses cross_entropy", code='''
-def softmax_cross_entropy(S, y):
-    Y = np.eye(S.shape[1])[y]
-    return cross_entropy(S, Y), (softmax_rows(S) - Y) / S.shape[0]
-'''),
+    Alternative("sce-one-hot", cell="softmax_cross_entropy", why="builds the one-hot matrix and reuses cross_entropy", code=SCE_VIA_CROSS_ENTROPY),
     Alternative("sce-loop", cell="softmax_cross_entropy", why="a loop over the examples", code='''
 def softmax_cross_entropy(S, y):
     N = S.shape[0]
