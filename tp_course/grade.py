@@ -186,13 +186,21 @@ def write_csv(results, path):
     return path
 
 
+def _short_flags(flags):
+    """One phrase per kind of flag: the first in full, then how many more (the CSV has them all)."""
+    groups = {}
+    for f in flags:
+        groups.setdefault(f.split(":")[0], []).append(f)
+    return "; ".join(g[0] + (f" (+{len(g) - 1} more)" if len(g) > 1 else "") for g in groups.values())
+
+
 def format_table(results):
     """The class at a glance: one line per student and assignment."""
     rows = [("student", "assignment", "auto", "max", "written", "flags")]
     for r in results:
         rows.append((r.student, r.assignment, f"{r.auto_score:g}", f"{r.auto_max:g}",
                      f"{r.manual_max:g} to grade" if r.manual_max else "-",
-                     "; ".join(r.flags) if r.flags else "ok"))
+                     _short_flags(r.flags) if r.flags else "ok"))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
     lines.insert(1, "-" * len(lines[0]))
