@@ -97,3 +97,12 @@ def test_cli_check_fails_when_a_test_cell_catches_no_wrong_answer(mini_course):
     proc = run_cli("check", "-q", cwd=mini_course)
     assert proc.returncode == 1
     assert "FAIL no catalogued wrong answer fails test_square" in proc.stdout
+
+
+def test_table_groups_flags_of_a_kind():
+    from tp_course.grade import Result
+    r = Result("eve", "tp1", 0, 22, 5, flags=["tampered [t1]: np.allclose was replaced",
+                                               "tampered [t1]: check_array was replaced", "timeout [t2]: 60 s"])
+    row = format_table([r]).splitlines()[-1]
+    assert row.endswith("tampered [t1]: np.allclose was replaced (+1 more); timeout [t2]: 60 s")
+    assert row.split()[:4] == ["eve", "tp1", "0", "22"]
