@@ -14,6 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def variant(base, *edits):
+    """``base`` code with each ``(old, new)`` replaced once: one slip in a correct template.
+
+    Raises ``ValueError`` if ``old`` does not occur exactly once, so a template edit that no
+    longer applies is caught when the catalogue loads.
+    """
+    for old, new in edits:
+        if base.count(old) != 1:
+            raise ValueError(f"catalogue: {old!r} occurs {base.count(old)} times in the template")
+        base = base.replace(old, new)
+    return base
+
+
 @dataclass(frozen=True)
 class Wrong:
     """A plausible wrong answer that must lose points.

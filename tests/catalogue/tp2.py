@@ -4,15 +4,7 @@ Each entry's ``code`` is appended to the instructor's solution cell (see tp_cour
 The seeds' slips are marked "seed 000/001/003/004" in ``why``.
 """
 from tp_course.catalogue import Alternative, Wrong
-
-
-def _variant(base, *edits):
-    """``base`` with each (old, new) replaced once; fails loudly if ``old`` is not there."""
-    for old, new in edits:
-        if base.count(old) != 1:
-            raise ValueError(f"catalogue tp2: {old!r} occurs {base.count(old)} times")
-        base = base.replace(old, new)
-    return base
+from tp_course.catalogue import variant as _variant
 
 
 # ---------------------------------------------------------------------------------------------
