@@ -6,6 +6,37 @@ sign in ln sigmoid(x) = -softplus(-x) ("0 + ln(1 + exp(-x))"), the naive exp for
 the forward difference.
 """
 from tp_course.catalogue import Alternative, Wrong
+from tp_course.catalogue import variant as _variant
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates: a correct student answer, then one slip at a time (see _variant).
+LOGSUMEXP = """
+def logsumexp(x, axis=-1, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis)
+"""
+
+NUMERICAL_GRADIENT = """
+def numerical_gradient(f, x, eps=1e-6):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        fp = float(f(x))
+        x[i] = old - eps
+        fm = float(f(x))
+        x[i] = old
+        grad[i] = (fp - fm) / (2 * eps)
+    return grad
+"""
+
+GRADIENT_CHECK = """
+def gradient_check(analytic, numeric):
+    a, n = np.asarray(analytic), np.asarray(numeric)
+    return float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
+"""
 
 WRONG = [
     # --- sigmoid ------------------------------------------------------------------------
@@ -249,28 +280,19 @@ def logsumexp(x, axis=-1, keepdims=False):
 '''),
     Wrong("logsumexp-axis-ignored", cell="logsumexp", fails=["test_logsumexp"],
           why="always reduces the last axis, whatever axis is asked",
-          code='''
-def logsumexp(x, axis=-1, keepdims=False):
-    m = np.max(x, axis=-1, keepdims=True)
-    out = m + np.log(np.sum(np.exp(x - m), axis=-1, keepdims=True))
-    return out if keepdims else np.squeeze(out, axis=-1)
-'''),
+          code=_variant(
+              LOGSUMEXP, ('np.max(x, axis=axis', 'np.max(x, axis=-1'),
+              ('np.exp(x - m), axis=axis', 'np.exp(x - m), axis=-1'),
+              ('squeeze(out, axis=axis)', 'squeeze(out, axis=-1)'))),
     Wrong("logsumexp-keepdims-ignored", cell="logsumexp", fails=["test_logsumexp"],
           why="always returns the reduced axis (as if keepdims=True)",
-          code='''
-def logsumexp(x, axis=-1, keepdims=False):
-    m = np.max(x, axis=axis, keepdims=True)
-    return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
-'''),
+          code=_variant(
+              LOGSUMEXP, ('    out = m +', '    return m +'),
+              ('    return out if keepdims else np.squeeze(out, axis=axis)\n', ''))),
     Wrong("logsumexp-squeeze-all", cell="logsumexp", fails=["test_logsumexp"],
           why="np.squeeze(out) without axis also drops other length-1 axes, e.g. (1, 6) -> () "
               "(caught by the hidden tests)",
-          code='''
-def logsumexp(x, axis=-1, keepdims=False):
-    m = np.max(x, axis=axis, keepdims=True)
-    out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
-    return out if keepdims else np.squeeze(out)
-'''),
+          code=_variant(LOGSUMEXP, ('np.squeeze(out, axis=axis)', 'np.squeeze(out)'))),
     # --- log_softmax --------------------------------------------------------------------
     Wrong("log-softmax-naive", cell="log_softmax", fails=["test_log_softmax"],
           why="log(exp(x) / sum(exp(x))) overflows for x = 1000",
@@ -346,34 +368,11 @@ def numerical_gradient(f, x, eps=1e-6):
 '''),
     Wrong("numgrad-divide-by-eps", cell="numerical_gradient", fails=["test_numerical_gradient"],
           why="central difference divided by eps instead of 2 eps: twice the gradient",
-          code='''
-def numerical_gradient(f, x, eps=1e-6):
-    grad = np.zeros(x.shape)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        fp = float(f(x))
-        x[i] = old - eps
-        fm = float(f(x))
-        x[i] = old
-        grad[i] = (fp - fm) / eps
-    return grad
-'''),
+          code=_variant(NUMERICAL_GRADIENT, ('(fp - fm) / (2 * eps)', '(fp - fm) / eps'))),
     Wrong("numgrad-1d-only", cell="numerical_gradient", fails=["test_numerical_gradient"],
           why="range(len(x)) and x[i]: on a 2-D x, x[i] is a whole row",
-          code='''
-def numerical_gradient(f, x, eps=1e-6):
-    grad = np.zeros(x.shape)
-    for i in range(len(x)):
-        old = x[i].copy()
-        x[i] = old + eps
-        fp = float(f(x))
-        x[i] = old - eps
-        fm = float(f(x))
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * eps)
-    return grad
-'''),
+          code=_variant(NUMERICAL_GRADIENT, ('np.ndindex(x.shape)', 'range(len(x))'),
+                                            ('old = x[i]\n', 'old = x[i].copy()\n'))),
     Wrong("numgrad-perturbs-a-copy", cell="numerical_gradient", fails=["test_numerical_gradient"],
           why="perturbs x.flatten() (a copy) but calls f(x): every difference is 0",
           code='''
@@ -392,50 +391,19 @@ def numerical_gradient(f, x, eps=1e-6):
 '''),
     Wrong("numgrad-eps-ignored", cell="numerical_gradient", fails=["test_numerical_gradient"],
           why="a hard-coded step of 1e-2 instead of the eps argument (and the default)",
-          code='''
-def numerical_gradient(f, x, eps=1e-6):
-    h = 1e-2
-    grad = np.zeros(x.shape)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        fp = float(f(x))
-        x[i] = old - h
-        fm = float(f(x))
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * h)
-    return grad
-'''),
+          code=_variant(
+              NUMERICAL_GRADIENT, ('eps=1e-6):\n', 'eps=1e-6):\n    h = 1e-2\n'),
+              ('old + eps', 'old + h'), ('old - eps', 'old - h'), ('(2 * eps)', '(2 * h)'))),
     Wrong("numgrad-default-eps-too-big", cell="numerical_gradient", fails=["test_numerical_gradient"],
           why="default eps=1e-2 instead of 1e-6: truncation error ~1e-5 (caught by the hidden tests)",
-          code='''
-def numerical_gradient(f, x, eps=1e-2):
-    grad = np.zeros(x.shape)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        fp = float(f(x))
-        x[i] = old - eps
-        fm = float(f(x))
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * eps)
-    return grad
-'''),
+          code=_variant(NUMERICAL_GRADIENT, ('eps=1e-6', 'eps=1e-2'))),
     # --- gradient_check -----------------------------------------------------------------
     Wrong("gradcheck-sum-not-max", cell="gradient_check", fails=["test_gradient_check"],
           why="sums the entry-wise relative errors instead of taking the worst one",
-          code='''
-def gradient_check(analytic, numeric):
-    a, n = np.asarray(analytic), np.asarray(numeric)
-    return float(np.sum(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
-'''),
+          code=_variant(GRADIENT_CHECK, ('np.max(', 'np.sum('))),
     Wrong("gradcheck-no-floor", cell="gradient_check", fails=["test_gradient_check"],
           why="|a - n| / (|a| + |n|) without the 1e-8 floor: 0/0 = nan when both are 0",
-          code='''
-def gradient_check(analytic, numeric):
-    a, n = np.asarray(analytic), np.asarray(numeric)
-    return float(np.max(np.abs(a - n) / (np.abs(a) + np.abs(n))))
-'''),
+          code=_variant(GRADIENT_CHECK, ('np.maximum(1e-8, np.abs(a) + np.abs(n))', '(np.abs(a) + np.abs(n))'))),
     Wrong("gradcheck-ratio-of-maxes", cell="gradient_check", fails=["test_gradient_check"],
           why="max|a - n| / max(|a| + |n|): the scale of the largest entry hides small wrong ones",
           code='''
@@ -445,11 +413,7 @@ def gradient_check(analytic, numeric):
 '''),
     Wrong("gradcheck-signed", cell="gradient_check", fails=["test_gradient_check"],
           why="(a - n) without the absolute value: an analytic gradient too small looks perfect",
-          code='''
-def gradient_check(analytic, numeric):
-    a, n = np.asarray(analytic), np.asarray(numeric)
-    return float(np.max((a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
-'''),
+          code=_variant(GRADIENT_CHECK, ('np.abs(a - n)', '(a - n)'))),
     Wrong("gradcheck-absolute", cell="gradient_check", fails=["test_gradient_check"],
           why="the absolute error max|a - n|, with no scale",
           code='''
@@ -458,18 +422,11 @@ def gradient_check(analytic, numeric):
 '''),
     Wrong("gradcheck-python-max", cell="gradient_check", fails=["test_gradient_check"],
           why="Python max(1e-8, array) instead of np.maximum: 'truth value of an array is ambiguous'",
-          code='''
-def gradient_check(analytic, numeric):
-    a, n = np.asarray(analytic), np.asarray(numeric)
-    return float(np.max(np.abs(a - n) / max(1e-8, np.abs(a) + np.abs(n))))
-'''),
+          code=_variant(GRADIENT_CHECK, ('np.maximum(', 'max('))),
     Wrong("gradcheck-no-max", cell="gradient_check", fails=["test_gradient_check"],
           why="returns the entry-wise relative errors (an array), not the worst one",
-          code='''
-def gradient_check(analytic, numeric):
-    a, n = np.asarray(analytic), np.asarray(numeric)
-    return np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))
-'''),
+          code=_variant(GRADIENT_CHECK, ('float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))',
+                                                  'np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))'))),
     # --- norm gradients -----------------------------------------------------------------
     Wrong("sq-norm-grad-missing-2", cell="sq_norm_grad", fails=["test_sq_norm_grad"],
           why="x instead of 2x",

@@ -15,6 +15,7 @@ what a student would have written differently. The seeds' slips are here:
   formula, the hinge sum including the correct class and the margin the wrong way round.
 """
 from tp_course.catalogue import Alternative, Wrong
+from tp_course.catalogue import variant as _variant
 
 
 # correct answers that reuse an earlier function of the student's: with that function wrong,
@@ -33,6 +34,111 @@ def softmax_cross_entropy(S, y):
     Y = np.eye(S.shape[1])[y]
     return cross_entropy(S, Y), (softmax_rows(S) - Y) / S.shape[0]
 '''
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates: a correct student answer, then one slip at a time (see _variant).
+FORWARD_BATCH = """
+def forward_batch(X, params):
+    H_tilde = X @ params["W_h"].T + params["b_h"]
+    H = np.tanh(H_tilde)
+    Y_tilde = H @ params["W_y"].T + params["b_y"]
+    Yhat = softmax_rows(Y_tilde)
+    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
+"""
+
+BACKWARD_BATCH = """
+def backward_batch(X, Y, params, cache):
+    N = X.shape[0]
+    H = cache["H"]
+    dY_tilde = (cache["Yhat"] - Y) / N
+    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
+            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
+"""
+
+FORWARD_LOOP = """
+def forward_loop(X, params):
+    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
+    for k, x in enumerate(X):
+        h = np.tanh(params["W_h"] @ x + params["b_h"])
+        s = params["W_y"] @ h + params["b_y"]
+        e = np.exp(s - s.max())
+        Yhat[k] = e / e.sum()
+    return Yhat
+"""
+
+SOFTMAX_CROSS_ENTROPY = """
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    m = S.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
+    dS = softmax_rows(S)
+    dS[np.arange(N), y] -= 1
+    return float(np.mean(lse - S[np.arange(N), y])), dS / N
+"""
+
+HINGE = """
+def hinge_loss(S, y):
+    N = S.shape[0]
+    rows = np.arange(N)
+    M = np.maximum(0, S - S[rows, y][:, None] + 1)
+    M[rows, y] = 0
+    dS = (M > 0).astype(float)
+    dS[rows, y] = -dS.sum(axis=1)
+    return float(M.sum() / N), dS / N
+"""
+
+INIT_NETWORK = """
+def init_network(sizes, activations, init="he", rng=None):
+    rng = np.random.default_rng() if rng is None else rng
+    layers = []
+    for n_in, n_out, name in zip(sizes[:-1], sizes[1:], activations):
+        sigma = {"small": 0.01, "xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in)}[init]
+        layers.append({"W": sigma * rng.standard_normal((n_out, n_in)), "b": np.zeros(n_out), "activation": name})
+    return layers
+"""
+
+# one scheme redone by the student, the others left to the (correct) solution
+INIT_HE_ONLY = """
+_init_network_ok = init_network
+def init_network(sizes, activations, init="he", rng=None):
+    if init != "he":
+        return _init_network_ok(sizes, activations, init, rng)
+    rng = np.random.default_rng() if rng is None else rng
+    return [{"W": np.sqrt(2.0 / n_in) * rng.standard_normal((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
+            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
+"""
+
+NETWORK_FORWARD = """
+def network_forward(X, layers):
+    A, caches = X, []
+    for layer in layers:
+        Z = A @ layer["W"].T + layer["b"]
+        A_next = activation(Z, layer["activation"])
+        caches.append({"A_prev": A, "Z": Z, "A": A_next})
+        A = A_next
+    return A, caches
+"""
+
+NETWORK_BACKWARD = """
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    for i in reversed(range(len(layers))):
+        c = caches[i]
+        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)}
+        dA = dZ @ layers[i]["W"]
+    return grads
+"""
+
+SGD_UPDATE = """
+def sgd_update(layers, grads, lr):
+    for layer, g in zip(layers, grads):
+        layer["W"] -= lr * g["W"]
+        layer["b"] -= lr * g["b"]
+    return layers
+"""
 
 WRONG = [
     # --- 1.1 softmax_rows ---------------------------------------------------------------------
@@ -125,200 +231,83 @@ def cross_entropy(S, Y):
     # --- 1.3 forward_batch --------------------------------------------------------------------
     Wrong("fwd-no-transpose", cell="forward_batch", fails=["test_forward_batch"],
           why="X @ W_h instead of X @ W_h.T: a shape error, or wrong values when n_x = n_h",
-          code='''
-def forward_batch(X, params):
-    H_tilde = X @ params["W_h"] + params["b_h"]
-    H = np.tanh(H_tilde)
-    Y_tilde = H @ params["W_y"] + params["b_y"]
-    Yhat = softmax_rows(Y_tilde)
-    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
-'''),
+          code=_variant(FORWARD_BATCH, ('X @ params["W_h"].T', 'X @ params["W_h"]'),
+                                       ('H @ params["W_y"].T', 'H @ params["W_y"]'))),
     Wrong("fwd-no-bias", cell="forward_batch", fails=["test_forward_batch"],
           why="forgets the repmat'ed biases",
-          code='''
-def forward_batch(X, params):
-    H_tilde = X @ params["W_h"].T
-    H = np.tanh(H_tilde)
-    Y_tilde = H @ params["W_y"].T
-    Yhat = softmax_rows(Y_tilde)
-    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
-'''),
+          code=_variant(FORWARD_BATCH, (' + params["b_h"]', ''), (' + params["b_y"]', ''))),
     Wrong("fwd-sigmoid-hidden", cell="forward_batch", fails=["test_forward_batch"],
           why="a sigmoid hidden layer instead of tanh",
-          code='''
-def forward_batch(X, params):
-    H_tilde = X @ params["W_h"].T + params["b_h"]
-    H = 1 / (1 + np.exp(-H_tilde))
-    Y_tilde = H @ params["W_y"].T + params["b_y"]
-    Yhat = softmax_rows(Y_tilde)
-    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
-'''),
+          code=_variant(FORWARD_BATCH, ('np.tanh(H_tilde)', '1 / (1 + np.exp(-H_tilde))'))),
     Wrong("fwd-softmax-columns", cell="forward_batch", fails=["test_forward_batch"],
           why="softmax over the batch axis (SoftMax_col instead of SoftMax_line)",
-          code='''
-def forward_batch(X, params):
-    H_tilde = X @ params["W_h"].T + params["b_h"]
-    H = np.tanh(H_tilde)
-    Y_tilde = H @ params["W_y"].T + params["b_y"]
-    Yhat = softmax_rows(Y_tilde.T).T
-    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Y_tilde, "Yhat": Yhat}
-'''),
+          code=_variant(FORWARD_BATCH, ('softmax_rows(Y_tilde)', 'softmax_rows(Y_tilde.T).T'))),
     Wrong("fwd-cache-scores-as-probabilities", cell="forward_batch", fails=["test_forward_batch"],
           why="caches the probabilities under 'Y_tilde' (the scores are needed for a stable loss)",
-          code='''
-def forward_batch(X, params):
-    H_tilde = X @ params["W_h"].T + params["b_h"]
-    H = np.tanh(H_tilde)
-    Yhat = softmax_rows(H @ params["W_y"].T + params["b_y"])
-    return Yhat, {"H_tilde": H_tilde, "H": H, "Y_tilde": Yhat, "Yhat": Yhat}
-'''),
+          code=_variant(
+              FORWARD_BATCH,
+              ('    Y_tilde = H @ params["W_y"].T + params["b_y"]\n    Yhat = softmax_rows(Y_tilde)',
+               '    Yhat = softmax_rows(H @ params["W_y"].T + params["b_y"])'),
+              ('"Y_tilde": Y_tilde', '"Y_tilde": Yhat'))),
 
     # --- 1.4 backward_batch -------------------------------------------------------------------
     Wrong("bwd-seed-Y-minus-Y", cell="backward_batch", fails=["test_backward_batch"],
           why="seed 000's typo grad Y_tilde = Y - Y: every gradient is 0",
-          code='''
-def backward_batch(X, Y, params, cache):
-    N = X.shape[0]
-    H = cache["H"]
-    dY_tilde = (Y - Y) / N
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
-    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
-            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
-'''),
+          code=_variant(BACKWARD_BATCH, ('(cache["Yhat"] - Y)', '(Y - Y)'))),
     Wrong("bwd-seed-bh-is-dHt-X", cell="backward_batch", fails=["test_backward_batch"],
           why="seed 000's slip grad b^h = grad H_tilde^T X (that is grad W^h): shape (n_h, n_x)",
-          code='''
-def backward_batch(X, Y, params, cache):
-    N = X.shape[0]
-    H = cache["H"]
-    dY_tilde = (cache["Yhat"] - Y) / N
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
-    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.T @ X,
-            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
-'''),
+          code=_variant(BACKWARD_BATCH, ('"b_h": dH_tilde.sum(axis=0)', '"b_h": dH_tilde.T @ X'))),
     Wrong("bwd-no-1-over-N", cell="backward_batch", fails=["test_backward_batch"],
           why="seed 000's grad Y_tilde = Yhat - Y for a mean loss: the gradient of the sum, N times too big",
-          code='''
-def backward_batch(X, Y, params, cache):
-    H = cache["H"]
-    dY_tilde = cache["Yhat"] - Y
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
-    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
-            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
-'''),
+          code=_variant(BACKWARD_BATCH, ('    N = X.shape[0]\n', ''),
+                                        ('(cache["Yhat"] - Y) / N', 'cache["Yhat"] - Y'))),
     Wrong("bwd-sum-ligne", cell="backward_batch", fails=["test_backward_batch"],
           why="the seed's sum_ligne read literally: sums within each row (axis=1), N numbers per bias",
-          code='''
-def backward_batch(X, Y, params, cache):
-    N = X.shape[0]
-    H = cache["H"]
-    dY_tilde = (cache["Yhat"] - Y) / N
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
-    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=1),
-            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=1)}
-'''),
+          code=_variant(BACKWARD_BATCH, ('dH_tilde.sum(axis=0)', 'dH_tilde.sum(axis=1)'),
+                                        ('dY_tilde.sum(axis=0)', 'dY_tilde.sum(axis=1)'))),
     Wrong("bwd-tanh-derivative-of-pre-activation", cell="backward_batch", fails=["test_backward_batch"],
           why="1 - H_tilde**2 instead of 1 - H**2",
-          code='''
-def backward_batch(X, Y, params, cache):
-    N = X.shape[0]
-    H = cache["H"]
-    dY_tilde = (cache["Yhat"] - Y) / N
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - cache["H_tilde"] ** 2)
-    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
-            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
-'''),
+          code=_variant(BACKWARD_BATCH, ('(1 - H ** 2)', '(1 - cache["H_tilde"] ** 2)'))),
     Wrong("bwd-double-mean", cell="backward_batch", fails=["test_backward_batch"],
           why="divides by N in grad Y_tilde and again in the weight gradients",
-          code='''
-def backward_batch(X, Y, params, cache):
-    N = X.shape[0]
-    H = cache["H"]
-    dY_tilde = (cache["Yhat"] - Y) / N
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
-    return {"W_h": dH_tilde.T @ X / N, "b_h": dH_tilde.mean(axis=0),
-            "W_y": dY_tilde.T @ H / N, "b_y": dY_tilde.mean(axis=0)}
-'''),
+          code=_variant(
+              BACKWARD_BATCH,
+              ('dH_tilde.T @ X,', 'dH_tilde.T @ X / N,'), ('dH_tilde.sum(axis=0)', 'dH_tilde.mean(axis=0)'),
+              ('dY_tilde.T @ H,', 'dY_tilde.T @ H / N,'), ('dY_tilde.sum(axis=0)', 'dY_tilde.mean(axis=0)'))),
     Wrong("bwd-transposed-weight-gradient", cell="backward_batch", fails=["test_backward_batch"],
           why="H^T grad Y_tilde: the gradient of W_y transposed (shape (n_h, n_y))",
-          code='''
-def backward_batch(X, Y, params, cache):
-    N = X.shape[0]
-    H = cache["H"]
-    dY_tilde = (cache["Yhat"] - Y) / N
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
-    return {"W_h": X.T @ dH_tilde, "b_h": dH_tilde.sum(axis=0),
-            "W_y": H.T @ dY_tilde, "b_y": dY_tilde.sum(axis=0)}
-'''),
+          code=_variant(BACKWARD_BATCH, ('dH_tilde.T @ X', 'X.T @ dH_tilde'),
+                                        ('dY_tilde.T @ H', 'H.T @ dY_tilde'))),
     Wrong("bwd-bias-keepdims", cell="backward_batch", fails=["test_backward_batch"],
           why="sum(axis=0, keepdims=True): bias gradients of shape (1, n) instead of (n,) (b -= lr * db then fails)",
-          code='''
-def backward_batch(X, Y, params, cache):
-    N = X.shape[0]
-    H = cache["H"]
-    dY_tilde = (cache["Yhat"] - Y) / N
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
-    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0, keepdims=True),
-            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0, keepdims=True)}
-'''),
+          code=_variant(BACKWARD_BATCH, ('dH_tilde.sum(axis=0)', 'dH_tilde.sum(axis=0, keepdims=True)'),
+                                        ('dY_tilde.sum(axis=0)', 'dY_tilde.sum(axis=0, keepdims=True)'))),
     Wrong("bwd-sign", cell="backward_batch", fails=["test_backward_batch"],
           why="Y - Yhat: the gradient of -L (gradient ascent)",
-          code='''
-def backward_batch(X, Y, params, cache):
-    N = X.shape[0]
-    H = cache["H"]
-    dY_tilde = (Y - cache["Yhat"]) / N
-    dH_tilde = (dY_tilde @ params["W_y"]) * (1 - H ** 2)
-    return {"W_h": dH_tilde.T @ X, "b_h": dH_tilde.sum(axis=0),
-            "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
-'''),
+          code=_variant(BACKWARD_BATCH, ('(cache["Yhat"] - Y)', '(Y - cache["Yhat"])'))),
 
     # --- 2.1 forward_loop ---------------------------------------------------------------------
     Wrong("loop-naive-softmax", cell="forward_loop", fails=["test_forward_loop"],
           why="exp(s) / sum(exp(s)) without the max: nan for large scores",
-          code='''
-def forward_loop(X, params):
-    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
-    for k, x in enumerate(X):
-        h = np.tanh(params["W_h"] @ x + params["b_h"])
-        e = np.exp(params["W_y"] @ h + params["b_y"])
-        Yhat[k] = e / e.sum()
-    return Yhat
-'''),
+          code=_variant(
+              FORWARD_LOOP,
+              ('        s = params["W_y"] @ h + params["b_y"]\n        e = np.exp(s - s.max())',
+               '        e = np.exp(params["W_y"] @ h + params["b_y"])'))),
     Wrong("loop-no-bias", cell="forward_loop", fails=["test_forward_loop"],
           why="forgets the biases",
-          code='''
-def forward_loop(X, params):
-    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
-    for k, x in enumerate(X):
-        h = np.tanh(params["W_h"] @ x)
-        s = params["W_y"] @ h
-        e = np.exp(s - s.max())
-        Yhat[k] = e / e.sum()
-    return Yhat
-'''),
+          code=_variant(FORWARD_LOOP, (' + params["b_h"]', ''), (' + params["b_y"]', ''))),
     Wrong("loop-W-transposed", cell="forward_loop", fails=["test_forward_loop"],
           why="W.T @ x: a shape error, or wrong values for square weights",
-          code='''
-def forward_loop(X, params):
-    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
-    for k, x in enumerate(X):
-        h = np.tanh(params["W_h"].T @ x + params["b_h"])
-        s = params["W_y"].T @ h + params["b_y"]
-        e = np.exp(s - s.max())
-        Yhat[k] = e / e.sum()
-    return Yhat
-'''),
+          code=_variant(FORWARD_LOOP, ('params["W_h"] @ x', 'params["W_h"].T @ x'),
+                                      ('params["W_y"] @ h', 'params["W_y"].T @ h'))),
     Wrong("loop-scores-not-probabilities", cell="forward_loop", fails=["test_forward_loop"],
           why="returns the scores y_tilde, forgets the softmax",
-          code='''
-def forward_loop(X, params):
-    Yhat = np.empty((X.shape[0], params["b_y"].shape[0]))
-    for k, x in enumerate(X):
-        h = np.tanh(params["W_h"] @ x + params["b_h"])
-        Yhat[k] = params["W_y"] @ h + params["b_y"]
-    return Yhat
-'''),
+          code=_variant(
+              FORWARD_LOOP,
+              ('        s = params["W_y"] @ h + params["b_y"]\n'
+               '        e = np.exp(s - s.max())\n'
+               '        Yhat[k] = e / e.sum()',
+               '        Yhat[k] = params["W_y"] @ h + params["b_y"]'))),
 
     # --- 3.1 mse_loss -------------------------------------------------------------------------
     Wrong("mse-no-half", cell="mse_loss", fails=["test_mse_loss"],
@@ -358,36 +347,17 @@ def mse_loss(S, T):
     # --- 3.2 softmax_cross_entropy ------------------------------------------------------------
     Wrong("sce-no-1-over-N", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
           why="dS = softmax(S) - Y without the 1/N of the mean",
-          code='''
-def softmax_cross_entropy(S, y):
-    N = S.shape[0]
-    m = S.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
-    dS = softmax_rows(S)
-    dS[np.arange(N), y] -= 1
-    return float(np.mean(lse - S[np.arange(N), y])), dS
-'''),
+          code=_variant(SOFTMAX_CROSS_ENTROPY, ('dS / N', 'dS'))),
     Wrong("sce-gradient-wrt-probabilities", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
           why="seed 002's -Y / Yhat: the gradient with respect to the probabilities, not the scores",
-          code='''
-def softmax_cross_entropy(S, y):
-    N = S.shape[0]
-    m = S.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
-    Y = np.eye(S.shape[1])[y]
-    return float(np.mean(lse - S[np.arange(N), y])), -Y / softmax_rows(S) / N
-'''),
+          code=_variant(
+              SOFTMAX_CROSS_ENTROPY,
+              ('    dS = softmax_rows(S)\n    dS[np.arange(N), y] -= 1\n', '    Y = np.eye(S.shape[1])[y]\n'),
+              ('dS / N', '-Y / softmax_rows(S) / N'))),
     Wrong("sce-sign", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
           why="(Y - softmax(S)) / N",
-          code='''
-def softmax_cross_entropy(S, y):
-    N = S.shape[0]
-    m = S.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
-    dS = -softmax_rows(S)
-    dS[np.arange(N), y] += 1
-    return float(np.mean(lse - S[np.arange(N), y])), dS / N
-'''),
+          code=_variant(SOFTMAX_CROSS_ENTROPY, ('dS = softmax_rows(S)', 'dS = -softmax_rows(S)'),
+                                               ('-= 1', '+= 1'))),
     Wrong("sce-log-of-probabilities", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
           why="-mean(log(softmax(S)[y])): log(0) = -inf for a huge gap",
           code='''
@@ -400,38 +370,19 @@ def softmax_cross_entropy(S, y):
 '''),
     Wrong("sce-loss-summed", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
           why="the loss is a sum over the examples while dS is for the mean",
-          code='''
-def softmax_cross_entropy(S, y):
-    N = S.shape[0]
-    m = S.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))
-    dS = softmax_rows(S)
-    dS[np.arange(N), y] -= 1
-    return float(np.sum(lse - S[np.arange(N), y])), dS / N
-'''),
+          code=_variant(SOFTMAX_CROSS_ENTROPY, ('np.mean(lse', 'np.sum(lse'))),
 
     # --- 3.3 hinge_loss -----------------------------------------------------------------------
     Wrong("hinge-includes-correct-class", cell="hinge_loss", fails=["test_hinge_loss"],
           why="sums over all j, the correct class included: +1 per example (4.5 on the slide)",
-          code='''
-def hinge_loss(S, y):
-    N = S.shape[0]
-    rows = np.arange(N)
-    M = np.maximum(0, S - S[rows, y][:, None] + 1)
-    dS = (M > 0).astype(float)
-    dS[rows, y] -= dS.sum(axis=1)
-    return float(M.sum() / N), dS / N
-'''),
+          code=_variant(HINGE, ('    M[rows, y] = 0\n', ''),
+                               ('dS[rows, y] = -dS.sum(axis=1)', 'dS[rows, y] -= dS.sum(axis=1)'))),
     Wrong("hinge-no-correct-class-gradient", cell="hinge_loss", fails=["test_hinge_loss"],
           why="forgets that s_y appears (with a minus sign) in every active term",
-          code='''
-def hinge_loss(S, y):
-    N = S.shape[0]
-    rows = np.arange(N)
-    M = np.maximum(0, S - S[rows, y][:, None] + 1)
-    M[rows, y] = 0
-    return float(M.sum() / N), (M > 0).astype(float) / N
-'''),
+          code=_variant(
+              HINGE,
+              ('    dS = (M > 0).astype(float)\n    dS[rows, y] = -dS.sum(axis=1)\n', ''),
+              ('dS / N', '(M > 0).astype(float) / N'))),
     Wrong("hinge-margin-reversed", cell="hinge_loss", fails=["test_hinge_loss"],
           why="max(0, s_y - s_j + 1): the margin the wrong way round",
           code='''
@@ -446,28 +397,10 @@ def hinge_loss(S, y):
 '''),
     Wrong("hinge-sum-not-mean", cell="hinge_loss", fails=["test_hinge_loss"],
           why="the total 10.5 of the slide instead of the mean 3.5",
-          code='''
-def hinge_loss(S, y):
-    N = S.shape[0]
-    rows = np.arange(N)
-    M = np.maximum(0, S - S[rows, y][:, None] + 1)
-    M[rows, y] = 0
-    dS = (M > 0).astype(float)
-    dS[rows, y] = -dS.sum(axis=1)
-    return float(M.sum()), dS
-'''),
+          code=_variant(HINGE, ('float(M.sum() / N), dS / N', 'float(M.sum()), dS'))),
     Wrong("hinge-gradient-no-1-over-N", cell="hinge_loss", fails=["test_hinge_loss"],
           why="a mean loss but the gradient of the sum",
-          code='''
-def hinge_loss(S, y):
-    N = S.shape[0]
-    rows = np.arange(N)
-    M = np.maximum(0, S - S[rows, y][:, None] + 1)
-    M[rows, y] = 0
-    dS = (M > 0).astype(float)
-    dS[rows, y] = -dS.sum(axis=1)
-    return float(M.sum() / N), dS
-'''),
+          code=_variant(HINGE, ('dS / N', 'dS'))),
 
     # --- 4.1 activations ----------------------------------------------------------------------
     Wrong("act-sigmoid-derivative-of-z", cell="activations", fails=["test_activations"],
@@ -532,83 +465,32 @@ def activation(Z, name):
     # --- 4.2 init_network ---------------------------------------------------------------------
     Wrong("init-seed-shape-in-out", cell="init_network", fails=["test_init_network"],
           why="seed 002's W^i of shape (l_{i-1}, l_i): (n_in, n_out) instead of (n_out, n_in)",
-          code='''
-def init_network(sizes, activations, init="he", rng=None):
-    rng = np.random.default_rng() if rng is None else rng
-    layers = []
-    for n_in, n_out, name in zip(sizes[:-1], sizes[1:], activations):
-        sigma = {"small": 0.01, "xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in)}[init]
-        layers.append({"W": sigma * rng.standard_normal((n_in, n_out)), "b": np.zeros(n_out), "activation": name})
-    return layers
-'''),
+          code=_variant(INIT_NETWORK, ('(n_out, n_in)', '(n_in, n_out)'))),
     Wrong("init-he-without-2", cell="init_network", fails=["test_init_network"],
           why="He with std sqrt(1/n_in) (that is LeCun's init)",
-          code='''
-_init_network_ok = init_network
-def init_network(sizes, activations, init="he", rng=None):
-    if init != "he":
-        return _init_network_ok(sizes, activations, init, rng)
-    rng = np.random.default_rng() if rng is None else rng
-    return [{"W": np.sqrt(1.0 / n_in) * rng.standard_normal((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
-            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
-'''),
+          code=_variant(INIT_HE_ONLY, ('np.sqrt(2.0 / n_in)', 'np.sqrt(1.0 / n_in)'))),
     Wrong("init-variance-as-std", cell="init_network", fails=["test_init_network"],
           why="uses the variance 2/n_in as the standard deviation",
-          code='''
-_init_network_ok = init_network
-def init_network(sizes, activations, init="he", rng=None):
-    if init != "he":
-        return _init_network_ok(sizes, activations, init, rng)
-    rng = np.random.default_rng() if rng is None else rng
-    return [{"W": (2.0 / n_in) * rng.standard_normal((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
-            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
-'''),
+          code=_variant(INIT_HE_ONLY, ('np.sqrt(2.0 / n_in)', '(2.0 / n_in)'))),
     Wrong("init-xavier-fan-in-only", cell="init_network", fails=["test_init_network"],
           why="Xavier with sqrt(1/n_in) instead of sqrt(2/(n_in + n_out))",
-          code='''
-_init_network_ok = init_network
-def init_network(sizes, activations, init="he", rng=None):
-    if init != "xavier":
-        return _init_network_ok(sizes, activations, init, rng)
-    rng = np.random.default_rng() if rng is None else rng
-    return [{"W": np.sqrt(1.0 / n_in) * rng.standard_normal((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
-            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
-'''),
+          code=_variant(INIT_HE_ONLY, ('init != "he"', 'init != "xavier"'),
+                                      ('np.sqrt(2.0 / n_in)', 'np.sqrt(1.0 / n_in)'))),
     Wrong("init-seed-random-uniform", cell="init_network", fails=["test_init_network"],
           why="seed 002's 'W. random. uniform.': 0.01 * uniform[0, 1), all weights positive (mean not 0)",
-          code='''
-_init_network_ok = init_network
-def init_network(sizes, activations, init="he", rng=None):
-    if init != "small":
-        return _init_network_ok(sizes, activations, init, rng)
-    rng = np.random.default_rng() if rng is None else rng
-    return [{"W": 0.01 * rng.random((n_out, n_in)), "b": np.zeros(n_out), "activation": a}
-            for n_in, n_out, a in zip(sizes[:-1], sizes[1:], activations)]
-'''),
+          code=_variant(
+              INIT_HE_ONLY, ('init != "he"', 'init != "small"'),
+              ('np.sqrt(2.0 / n_in) * rng.standard_normal((n_out, n_in))', '0.01 * rng.random((n_out, n_in))'))),
     Wrong("init-global-rng", cell="init_network", fails=["test_init_network"],
           why="ignores rng and draws from np.random: not reproducible",
-          code='''
-def init_network(sizes, activations, init="he", rng=None):
-    layers = []
-    for n_in, n_out, name in zip(sizes[:-1], sizes[1:], activations):
-        sigma = {"small": 0.01, "xavier": np.sqrt(2.0 / (n_in + n_out)), "he": np.sqrt(2.0 / n_in)}[init]
-        layers.append({"W": sigma * np.random.randn(n_out, n_in), "b": np.zeros(n_out), "activation": name})
-    return layers
-'''),
+          code=_variant(
+              INIT_NETWORK, ('    rng = np.random.default_rng() if rng is None else rng\n', ''),
+              ('rng.standard_normal((n_out, n_in))', 'np.random.randn(n_out, n_in)'))),
 
     # --- 4.3 network_forward ------------------------------------------------------------------
     Wrong("netfwd-seed-A-times-W", cell="network_forward", fails=["test_network_forward"],
           why="seed 002's Z = A W + B with our W of shape (n_out, n_in): shape error, or wrong when square",
-          code='''
-def network_forward(X, layers):
-    A, caches = X, []
-    for layer in layers:
-        Z = A @ layer["W"] + layer["b"]
-        A_next = activation(Z, layer["activation"])
-        caches.append({"A_prev": A, "Z": Z, "A": A_next})
-        A = A_next
-    return A, caches
-'''),
+          code=_variant(NETWORK_FORWARD, ('A @ layer["W"].T', 'A @ layer["W"]'))),
     Wrong("netfwd-cache-A-as-A-prev", cell="network_forward", fails=["test_network_forward"],
           why="caches the new activation under 'A_prev'",
           code='''
@@ -622,163 +504,59 @@ def network_forward(X, layers):
 '''),
     Wrong("netfwd-no-activation-last-layer", cell="network_forward", fails=["test_network_forward"],
           why="returns the last layer's Z (scores) whatever its activation",
-          code='''
-def network_forward(X, layers):
-    A, caches = X, []
-    for layer in layers:
-        Z = A @ layer["W"].T + layer["b"]
-        A_next = activation(Z, layer["activation"])
-        caches.append({"A_prev": A, "Z": Z, "A": A_next})
-        A = A_next
-    return caches[-1]["Z"], caches
-'''),
+          code=_variant(NETWORK_FORWARD, ('return A, caches', 'return caches[-1]["Z"], caches'))),
     Wrong("netfwd-input-every-layer", cell="network_forward", fails=["test_network_forward"],
           why="feeds X (not the previous activation) to every layer",
-          code='''
-def network_forward(X, layers):
-    A, caches = X, []
-    for layer in layers:
-        Z = X @ layer["W"].T + layer["b"]
-        A_next = activation(Z, layer["activation"])
-        caches.append({"A_prev": A, "Z": Z, "A": A_next})
-        A = A_next
-    return A, caches
-'''),
+          code=_variant(NETWORK_FORWARD, ('Z = A @', 'Z = X @'))),
 
     # --- 4.4 network_backward -----------------------------------------------------------------
     Wrong("netbwd-seed-bias-is-dZ", cell="network_backward", fails=["test_network_backward"],
           why="seed 002's dL/dB = dL/dZ: no sum over the examples, shape (N, n)",
-          code='''
-def network_backward(dOut, layers, caches):
-    grads, dA = [None] * len(layers), dOut
-    for i in reversed(range(len(layers))):
-        c = caches[i]
-        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
-        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ}
-        dA = dZ @ layers[i]["W"]
-    return grads
-'''),
+          code=_variant(NETWORK_BACKWARD, ('"b": dZ.sum(axis=0)', '"b": dZ'))),
     Wrong("netbwd-seed-dZ-times-A-T", cell="network_backward", fails=["test_network_backward"],
           why="seed 002's dL/dW = dL/dZ . A^T in the column order: A_prev^T dZ, shape (n_in, n_out)",
-          code='''
-def network_backward(dOut, layers, caches):
-    grads, dA = [None] * len(layers), dOut
-    for i in reversed(range(len(layers))):
-        c = caches[i]
-        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
-        grads[i] = {"W": c["A_prev"].T @ dZ, "b": dZ.sum(axis=0)}
-        dA = dZ @ layers[i]["W"]
-    return grads
-'''),
+          code=_variant(NETWORK_BACKWARD, ('dZ.T @ c["A_prev"]', 'c["A_prev"].T @ dZ'))),
     Wrong("netbwd-seed-error-skips-layers", cell="network_backward", fails=["test_network_backward"],
           why="seed 002's dL/dZ^i = dL/dA^N * f'_i(Z^i): the error does not go through the layers above",
-          code='''
-def network_backward(dOut, layers, caches):
-    grads = [None] * len(layers)
-    for i in reversed(range(len(layers))):
-        c = caches[i]
-        dZ = dOut * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
-        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)}
-    return grads
-'''),
+          code=_variant(
+              NETWORK_BACKWARD, ('grads, dA = [None] * len(layers), dOut', 'grads = [None] * len(layers)'),
+              ('dZ = dA *', 'dZ = dOut *'), ('        dA = dZ @ layers[i]["W"]\n', ''))),
     Wrong("netbwd-no-activation-derivative", cell="network_backward", fails=["test_network_backward"],
           why="dZ = dA: forgets f'(Z)",
-          code='''
-def network_backward(dOut, layers, caches):
-    grads, dA = [None] * len(layers), dOut
-    for i in reversed(range(len(layers))):
-        c = caches[i]
-        dZ = dA
-        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)}
-        dA = dZ @ layers[i]["W"]
-    return grads
-'''),
+          code=_variant(
+              NETWORK_BACKWARD,
+              ('dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])', 'dZ = dA'))),
     Wrong("netbwd-W-transposed-in-propagation", cell="network_backward", fails=["test_network_backward"],
           why="dA_prev = dZ W^T: a shape error, or wrong values for square layers",
-          code='''
-def network_backward(dOut, layers, caches):
-    grads, dA = [None] * len(layers), dOut
-    for i in reversed(range(len(layers))):
-        c = caches[i]
-        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
-        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)}
-        dA = dZ @ layers[i]["W"].T
-    return grads
-'''),
+          code=_variant(NETWORK_BACKWARD, ('dZ @ layers[i]["W"]', 'dZ @ layers[i]["W"].T'))),
     Wrong("netbwd-divides-by-N-again", cell="network_backward", fails=["test_network_backward"],
           why="divides by N although the 1/N is already in dOut",
-          code='''
-def network_backward(dOut, layers, caches):
-    grads, dA = [None] * len(layers), dOut
-    N = dOut.shape[0]
-    for i in reversed(range(len(layers))):
-        c = caches[i]
-        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
-        grads[i] = {"W": dZ.T @ c["A_prev"] / N, "b": dZ.mean(axis=0)}
-        dA = dZ @ layers[i]["W"]
-    return grads
-'''),
+          code=_variant(
+              NETWORK_BACKWARD, ('dOut\n', 'dOut\n    N = dOut.shape[0]\n'),
+              ('dZ.T @ c["A_prev"]', 'dZ.T @ c["A_prev"] / N'), ('dZ.sum(axis=0)', 'dZ.mean(axis=0)'))),
     Wrong("netbwd-bias-keepdims", cell="network_backward", fails=["test_network_backward"],
           why="dZ.sum(axis=0, keepdims=True): shape (1, n), not the shape (n,) of b",
-          code='''
-def network_backward(dOut, layers, caches):
-    grads, dA = [None] * len(layers), dOut
-    for i in reversed(range(len(layers))):
-        c = caches[i]
-        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
-        grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0, keepdims=True)}
-        dA = dZ @ layers[i]["W"]
-    return grads
-'''),
+          code=_variant(NETWORK_BACKWARD, ('dZ.sum(axis=0)', 'dZ.sum(axis=0, keepdims=True)'))),
     Wrong("netbwd-grads-reversed", cell="network_backward", fails=["test_network_backward"],
           why="appends the gradients while going backwards: grads[0] is the last layer's",
-          code='''
-def network_backward(dOut, layers, caches):
-    grads, dA = [], dOut
-    for i in reversed(range(len(layers))):
-        c = caches[i]
-        dZ = dA * activation_derivative(c["Z"], c["A"], layers[i]["activation"])
-        grads.append({"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)})
-        dA = dZ @ layers[i]["W"]
-    return grads
-'''),
+          code=_variant(
+              NETWORK_BACKWARD, ('[None] * len(layers), dOut', '[], dOut'),
+              ('grads[i] = {"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)}',
+               'grads.append({"W": dZ.T @ c["A_prev"], "b": dZ.sum(axis=0)})'))),
 
     # --- 4.5 sgd_update -----------------------------------------------------------------------
     Wrong("sgd-ascent", cell="sgd_update", fails=["test_sgd_update"],
           why="W + lr * dW: climbs the loss",
-          code='''
-def sgd_update(layers, grads, lr):
-    for layer, g in zip(layers, grads):
-        layer["W"] += lr * g["W"]
-        layer["b"] += lr * g["b"]
-    return layers
-'''),
+          code=_variant(SGD_UPDATE, ('layer["W"] -=', 'layer["W"] +='), ('layer["b"] -=', 'layer["b"] +='))),
     Wrong("sgd-forgets-bias", cell="sgd_update", fails=["test_sgd_update"],
           why="updates W only",
-          code='''
-def sgd_update(layers, grads, lr):
-    for layer, g in zip(layers, grads):
-        layer["W"] -= lr * g["W"]
-    return layers
-'''),
+          code=_variant(SGD_UPDATE, ('        layer["b"] -= lr * g["b"]\n', ''))),
     Wrong("sgd-forgets-lr", cell="sgd_update", fails=["test_sgd_update"],
           why="W - dW: the learning rate is ignored",
-          code='''
-def sgd_update(layers, grads, lr):
-    for layer, g in zip(layers, grads):
-        layer["W"] -= g["W"]
-        layer["b"] -= g["b"]
-    return layers
-'''),
+          code=_variant(SGD_UPDATE, ('-= lr * g["W"]', '-= g["W"]'), ('-= lr * g["b"]', '-= g["b"]'))),
     Wrong("sgd-first-layer-only", cell="sgd_update", fails=["test_sgd_update"],
           why="returns inside the loop: only the first layer is updated",
-          code='''
-def sgd_update(layers, grads, lr):
-    for layer, g in zip(layers, grads):
-        layer["W"] -= lr * g["W"]
-        layer["b"] -= lr * g["b"]
-        return layers
-'''),
+          code=_variant(SGD_UPDATE, ('    return layers', '        return layers'))),
 ]
 
 ALTERNATIVES = [

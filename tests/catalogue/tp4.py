@@ -12,6 +12,64 @@ Slips taken from the seeds:
   "momentum-decay-on-biases".
 """
 from tp_course.catalogue import Alternative, Wrong
+from tp_course.catalogue import variant as _variant
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates: a correct student answer, then one slip at a time (see _variant).
+SGD_STEP = """
+def sgd_step(params, grads, lr, weight_decay=0.0):
+    for name, p in params.items():
+        g = grads[name] + (weight_decay * p if name.startswith("W") else 0)
+        p -= lr * g
+    return params
+"""
+
+ITERATE_MINIBATCHES = """
+def iterate_minibatches(X, Y, batch_size, rng):
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        yield X[idx], Y[idx]
+"""
+
+MOMENTUM_STEP = """
+def momentum_step(params, grads, velocity, lr, momentum=0.9, weight_decay=0.0):
+    for name, p in params.items():
+        g = grads[name] + (weight_decay * p if name.startswith("W") else 0)
+        velocity[name] = momentum * velocity[name] - lr * g
+        p += velocity[name]
+    return params
+"""
+
+TRAIN = """
+def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=0.0,
+          X_val=None, Y_val=None, callback=None, progress=True):
+    N = len(X)
+    velocity = {name: np.zeros_like(p) for name, p in params.items()}
+    history = {"loss": [], "acc": []}
+    if X_val is not None:
+        history.update(val_loss=[], val_acc=[])
+    for epoch in trange(epochs, disable=not progress):
+        total_loss = total_correct = 0.0
+        for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, rng):
+            loss, grads, P = loss_and_gradients(params, X_batch, Y_batch)
+            if momentum > 0:
+                momentum_step(params, grads, velocity, lr, momentum, weight_decay)
+            else:
+                sgd_step(params, grads, lr, weight_decay)
+            total_loss += loss * len(X_batch)
+            total_correct += accuracy(P, Y_batch.argmax(axis=1)) * len(X_batch)
+        history["loss"].append(total_loss / N)
+        history["acc"].append(total_correct / N)
+        if X_val is not None:
+            P_val = predict_proba(params, X_val)
+            history["val_loss"].append(cross_entropy(P_val, Y_val))
+            history["val_acc"].append(accuracy(P_val, Y_val.argmax(axis=1)))
+        if callback is not None:
+            callback(epoch, params, history)
+    return history
+"""
 
 WRONG = [
     # ---------------------------------------------------------------- accuracy
@@ -47,22 +105,10 @@ def accuracy(P, y):
           why="W + lr * g: gradient ascent (seed 000's 'Y - Y' read as Y - Y_hat). test_train and test_moons lose "
               "their points too (no keeps): train must call your sgd_step, so the training tests depend on it "
               "(inherent; unlike accuracy, which test_train replaces by a correct one)",
-          code='''
-def sgd_step(params, grads, lr, weight_decay=0.0):
-    for name, p in params.items():
-        g = grads[name] + (weight_decay * p if name.startswith("W") else 0)
-        p += lr * g
-    return params
-'''),
+          code=_variant(SGD_STEP, ('p -= lr * g', 'p += lr * g'))),
     Wrong("sgd-lr-ignored", cell="sgd_step", fails=["test_sgd_step"],
           why="the learning rate is not used: W - g",
-          code='''
-def sgd_step(params, grads, lr, weight_decay=0.0):
-    for name, p in params.items():
-        g = grads[name] + (weight_decay * p if name.startswith("W") else 0)
-        p -= g
-    return params
-'''),
+          code=_variant(SGD_STEP, ('p -= lr * g', 'p -= g'))),
     Wrong("sgd-decay-on-biases", cell="sgd_step", fails=["test_sgd_step"],
           why="weight decay applied to the biases too",
           code='''
@@ -83,13 +129,7 @@ def sgd_step(params, grads, lr, weight_decay=0.0):
 '''),
     Wrong("sgd-decay-sign", cell="sgd_step", fails=["test_sgd_step"],
           why="W - lr * (g - wd * W): the decay pushes the weights away from 0",
-          code='''
-def sgd_step(params, grads, lr, weight_decay=0.0):
-    for name, p in params.items():
-        g = grads[name] - (weight_decay * p if name.startswith("W") else 0)
-        p -= lr * g
-    return params
-'''),
+          code=_variant(SGD_STEP, ('grads[name] + (', 'grads[name] - ('))),
     Wrong("sgd-bias-not-updated", cell="sgd_step", fails=["test_sgd_step"],
           why="only the weights are updated; the biases stay at 0",
           code='''
@@ -125,23 +165,12 @@ def iterate_minibatches(X, Y, batch_size, rng):
           fails=["test_iterate_minibatches"],
           keeps=["test_train", "test_moons"],
           why="the last, smaller batch is dropped: some examples are never seen",
-          code='''
-def iterate_minibatches(X, Y, batch_size, rng):
-    order = rng.permutation(len(X))
-    for start in range(0, len(X) - batch_size + 1, batch_size):
-        idx = order[start:start + batch_size]
-        yield X[idx], Y[idx]
-'''),
+          code=_variant(ITERATE_MINIBATCHES,
+                        ('range(0, len(X), batch_size)', 'range(0, len(X) - batch_size + 1, batch_size)'))),
     Wrong("minibatches-global-random", cell="iterate_minibatches",
           fails=["test_iterate_minibatches"],
           why="np.random.permutation ignores rng: a seed no longer fixes the training",
-          code='''
-def iterate_minibatches(X, Y, batch_size, rng):
-    order = np.random.permutation(len(X))
-    for start in range(0, len(X), batch_size):
-        idx = order[start:start + batch_size]
-        yield X[idx], Y[idx]
-'''),
+          code=_variant(ITERATE_MINIBATCHES, ('rng.permutation', 'np.random.permutation'))),
     Wrong("minibatches-with-replacement", cell="iterate_minibatches",
           fails=["test_iterate_minibatches"],
           why="each batch drawn with replacement: some examples twice, others never",
@@ -165,24 +194,11 @@ def iterate_minibatches(X, Y, batch_size, rng):
     Wrong("momentum-sign", cell="momentum_step", fails=["test_momentum_step", "test_mnist"],
           why="v = mu v + lr g, W += v: the gradient is added. test_train and test_mnist lose their points too "
               "(no keeps): train must call your momentum_step, an inherent dependence of the training tests",
-          code='''
-def momentum_step(params, grads, velocity, lr, momentum=0.9, weight_decay=0.0):
-    for name, p in params.items():
-        g = grads[name] + (weight_decay * p if name.startswith("W") else 0)
-        velocity[name] = momentum * velocity[name] + lr * g
-        p += velocity[name]
-    return params
-'''),
+          code=_variant(MOMENTUM_STEP, ('- lr * g', '+ lr * g'))),
     Wrong("momentum-velocity-not-kept", cell="momentum_step", fails=["test_momentum_step"],
           why="the new velocity is a local variable: the next step starts from the old one",
-          code='''
-def momentum_step(params, grads, velocity, lr, momentum=0.9, weight_decay=0.0):
-    for name, p in params.items():
-        g = grads[name] + (weight_decay * p if name.startswith("W") else 0)
-        v = momentum * velocity[name] - lr * g
-        p += v
-    return params
-'''),
+          code=_variant(MOMENTUM_STEP, ('velocity[name] = momentum', 'v = momentum'),
+                                       ('p += velocity[name]', 'p += v'))),
     Wrong("momentum-decay-on-biases", cell="momentum_step", fails=["test_momentum_step"],
           why="weight decay applied to the biases too",
           code='''
@@ -196,56 +212,19 @@ def momentum_step(params, grads, velocity, lr, momentum=0.9, weight_decay=0.0):
 '''),
     Wrong("momentum-ema-dampening", cell="momentum_step", fails=["test_momentum_step"],
           why="v = mu v + (1 - mu) g (an average, as in Adam): steps 1/(1 - mu) times too small",
-          code='''
-def momentum_step(params, grads, velocity, lr, momentum=0.9, weight_decay=0.0):
-    for name, p in params.items():
-        g = grads[name] + (weight_decay * p if name.startswith("W") else 0)
-        velocity[name] = momentum * velocity[name] + (1 - momentum) * g
-        p -= lr * velocity[name]
-    return params
-'''),
+          code=_variant(MOMENTUM_STEP, ('- lr * g', '+ (1 - momentum) * g'),
+                                       ('p += velocity[name]', 'p -= lr * velocity[name]'))),
     Wrong("momentum-lr-ignored", cell="momentum_step", fails=["test_momentum_step", "test_mnist"],
           why="v = mu v - g: the learning rate is not used (MNIST: about 60 %)",
-          code='''
-def momentum_step(params, grads, velocity, lr, momentum=0.9, weight_decay=0.0):
-    for name, p in params.items():
-        g = grads[name] + (weight_decay * p if name.startswith("W") else 0)
-        velocity[name] = momentum * velocity[name] - g
-        p += velocity[name]
-    return params
-'''),
+          code=_variant(MOMENTUM_STEP, ('- lr * g', '- g'))),
     # ---------------------------------------------------------------- train
     Wrong("train-no-shuffle", cell="train", fails=["test_train", "test_moons", "test_mnist"],
           why="the loop slices X in its stored order instead of calling iterate_minibatches",
-          code='''
-def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=0.0,
-          X_val=None, Y_val=None, callback=None, progress=True):
-    N = len(X)
-    velocity = {name: np.zeros_like(p) for name, p in params.items()}
-    history = {"loss": [], "acc": []}
-    if X_val is not None:
-        history.update(val_loss=[], val_acc=[])
-    for epoch in trange(epochs, disable=not progress):
-        total_loss = total_correct = 0.0
-        for start in range(0, N, batch_size):
-            X_batch, Y_batch = X[start:start + batch_size], Y[start:start + batch_size]
-            loss, grads, P = loss_and_gradients(params, X_batch, Y_batch)
-            if momentum > 0:
-                momentum_step(params, grads, velocity, lr, momentum, weight_decay)
-            else:
-                sgd_step(params, grads, lr, weight_decay)
-            total_loss += loss * len(X_batch)
-            total_correct += accuracy(P, Y_batch.argmax(axis=1)) * len(X_batch)
-        history["loss"].append(total_loss / N)
-        history["acc"].append(total_correct / N)
-        if X_val is not None:
-            P_val = predict_proba(params, X_val)
-            history["val_loss"].append(cross_entropy(P_val, Y_val))
-            history["val_acc"].append(accuracy(P_val, Y_val.argmax(axis=1)))
-        if callback is not None:
-            callback(epoch, params, history)
-    return history
-'''),
+          code=_variant(
+              TRAIN,
+              ('        for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, rng):\n',
+               '        for start in range(0, N, batch_size):\n'
+               '            X_batch, Y_batch = X[start:start + batch_size], Y[start:start + batch_size]\n'))),
     Wrong("train-same-order-every-epoch", cell="train", fails=["test_train"],
           why="a new generator with a fixed seed at every epoch: the same order each time",
           code='''
@@ -294,35 +273,11 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, **kw):
     Wrong("train-grads-divided-by-batch", cell="train", fails=["test_train", "test_mnist"],
           why="the gradients divided by the batch size again, though loss_and_gradients already "
               "returns the gradient of the mean loss: steps B times too small (MNIST: about 70 %)",
-          code='''
-def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=0.0,
-          X_val=None, Y_val=None, callback=None, progress=True):
-    N = len(X)
-    velocity = {name: np.zeros_like(p) for name, p in params.items()}
-    history = {"loss": [], "acc": []}
-    if X_val is not None:
-        history.update(val_loss=[], val_acc=[])
-    for epoch in trange(epochs, disable=not progress):
-        total_loss = total_correct = 0.0
-        for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, rng):
-            loss, grads, P = loss_and_gradients(params, X_batch, Y_batch)
-            grads = {name: g / len(X_batch) for name, g in grads.items()}   # mean of the batch
-            if momentum > 0:
-                momentum_step(params, grads, velocity, lr, momentum, weight_decay)
-            else:
-                sgd_step(params, grads, lr, weight_decay)
-            total_loss += loss * len(X_batch)
-            total_correct += accuracy(P, Y_batch.argmax(axis=1)) * len(X_batch)
-        history["loss"].append(total_loss / N)
-        history["acc"].append(total_correct / N)
-        if X_val is not None:
-            P_val = predict_proba(params, X_val)
-            history["val_loss"].append(cross_entropy(P_val, Y_val))
-            history["val_acc"].append(accuracy(P_val, Y_val.argmax(axis=1)))
-        if callback is not None:
-            callback(epoch, params, history)
-    return history
-'''),
+          code=_variant(
+              TRAIN,
+              ('loss_and_gradients(params, X_batch, Y_batch)\n',
+               'loss_and_gradients(params, X_batch, Y_batch)\n'
+               '            grads = {name: g / len(X_batch) for name, g in grads.items()}   # mean of the batch\n'))),
     Wrong("train-lr-momentum-swapped", cell="train", fails=["test_train", "test_mnist"],
           why="momentum_step(params, grads, velocity, momentum, lr): positional arguments in the "
               "wrong order, so lr = 0.9 and momentum = 0.05",
@@ -343,30 +298,14 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=
 '''),
     Wrong("train-last-batch-loss", cell="train", fails=["test_train"],
           why="history['loss'] holds the loss of the epoch's last batch, not the epoch's mean",
-          code='''
-def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=0.0,
-          X_val=None, Y_val=None, callback=None, progress=True):
-    velocity = {name: np.zeros_like(p) for name, p in params.items()}
-    history = {"loss": [], "acc": []}
-    if X_val is not None:
-        history.update(val_loss=[], val_acc=[])
-    for epoch in range(epochs):
-        for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, rng):
-            loss, grads, P = loss_and_gradients(params, X_batch, Y_batch)
-            if momentum > 0:
-                momentum_step(params, grads, velocity, lr, momentum, weight_decay)
-            else:
-                sgd_step(params, grads, lr, weight_decay)
-        history["loss"].append(loss)
-        history["acc"].append(accuracy(P, Y_batch.argmax(axis=1)))
-        if X_val is not None:
-            P_val = predict_proba(params, X_val)
-            history["val_loss"].append(cross_entropy(P_val, Y_val))
-            history["val_acc"].append(accuracy(P_val, Y_val.argmax(axis=1)))
-        if callback is not None:
-            callback(epoch, params, history)
-    return history
-'''),
+          code=_variant(
+              TRAIN, ('    N = len(X)\n', ''), ('trange(epochs, disable=not progress)', 'range(epochs)'),
+              ('        total_loss = total_correct = 0.0\n', ''),
+              ('            total_loss += loss * len(X_batch)\n'
+               '            total_correct += accuracy(P, Y_batch.argmax(axis=1)) * len(X_batch)\n', ''),
+              ('history["loss"].append(total_loss / N)', 'history["loss"].append(loss)'),
+              ('history["acc"].append(total_correct / N)',
+               'history["acc"].append(accuracy(P, Y_batch.argmax(axis=1)))'))),
 ]
 
 ALTERNATIVES = [
