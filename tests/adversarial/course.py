@@ -8,11 +8,12 @@ Every hidden region holds the marker ``SECRET_HIDDEN_MARKER`` so a leak is easy 
 """
 import os
 import shutil
-import subprocess
-import sys
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from tp_course.build import course_env
+from tp_course.build import nbgrader as run_nbgrader
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ASSIGNMENT = "ps1"
@@ -103,33 +104,22 @@ def source_notebook():
 
 
 def env_for(root, timeout=3, memory_mb=1024):
-    """Environment for running nbgrader on the course in ``root`` (all Jupyter dirs inside)."""
-    env = dict(os.environ)
+    """The course environment (``tp_course.build.course_env``), with short limits for the attacks."""
+    env = course_env(root, os.path.join(root, ".jupyter"))
     for k in ("TP_COURSE_DB_URL", "TP_COURSE_EXCHANGE"):
         env.pop(k, None)
     env.update({
-        "JUPYTER_CONFIG_DIR": os.path.join(root, ".jupyter", "config"),
-        "JUPYTER_DATA_DIR": os.path.join(root, ".jupyter", "data"),
-        "JUPYTER_RUNTIME_DIR": os.path.join(root, ".jupyter", "runtime"),
         "IPYTHONDIR": os.path.join(root, ".jupyter", "ipython"),
         "TP_COURSE_CELL_TIMEOUT": str(timeout),
         "TP_COURSE_MEMORY_LIMIT_MB": str(memory_mb),
-        "MPLBACKEND": "Agg",
         "PYTHONDONTWRITEBYTECODE": "1",
-        # nbgrader's Gradebook runs `alembic` from PATH: the venv's bin must come first
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
     })
     return env
 
 
 def nbgrader(root, *args, env=None, check=True):
     """Run ``nbgrader <args>`` in the course ``root``; return the CompletedProcess."""
-    exe = os.path.join(os.path.dirname(sys.executable), "nbgrader")
-    cmd = [exe, *args] if os.path.exists(exe) else [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=root, env=env or env_for(root), capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc
+    return run_nbgrader(list(args), root, env or env_for(root), check=check)
 
 
 def make_course(root, **env_kw):
