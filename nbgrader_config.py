@@ -25,20 +25,25 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
-from tp_course.defenses import (  # noqa: E402
-    CheckedNotebookExporter, GuardedExecute, HideHiddenTests, RebuildFromSource)
+from tp_course.defenses import CheckedNotebookExporter, HideHiddenTests, RebuildFromSource  # noqa: E402
+from tp_course.grading.execute import JailedExecute  # noqa: E402
+from tp_course.grading.sanitize import SanitizeOutputs  # noqa: E402
 
 c.Autograde.exporter_class = CheckedNotebookExporter  # clear messages for unreadable files
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, RebuildFromSource, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [
-    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-    AssignLatePenalties, CheckCellMetadata]
+    JailedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, SanitizeOutputs, CheckCellMetadata]
 c.OverwriteCells.add_missing_cells = True  # belt and braces: RebuildFromSource already does it
+# The kernel runs in a bubblewrap jail (tp_course/grading/jail.py); the test cells run in the
+# grader's process and call the student's functions in the kernel (tp_course/grading/judge.py).
+# TP_COURSE_JAIL=off grades without the jail (loud warning); without bubblewrap grading refuses.
+c.JailedExecute.jail = os.environ.get("TP_COURSE_JAIL", "bwrap")
 # Address-space limit of the grading kernel (MiB): a memory bomb raises MemoryError in its cell.
-c.GuardedExecute.memory_limit_mb = int(os.environ.get("TP_COURSE_MEMORY_LIMIT_MB", "4096"))
-# Kernel in its own user+mount namespaces where source/, submitted/, autograded/, feedback/ and
-# the gradebook are empty: "auto" = when `unshare --user` works on this machine; "on"; "off".
-c.GuardedExecute.sandbox = os.environ.get("TP_COURSE_SANDBOX", "auto")
-c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+c.JailedExecute.memory_limit_mb = int(os.environ.get("TP_COURSE_MEMORY_LIMIT_MB", "4096"))
+c.JailedExecute.notebook_timeout = int(os.environ.get("TP_COURSE_NOTEBOOK_TIMEOUT", "1200"))
+# SanitizeOutputs: no student HTML, script, SVG or raw markup in the autograded notebook (the
+# formgrader renders it as is) nor in the feedback (tp_course/grading/sanitize.py)
+c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, SanitizeOutputs, CSSHTMLHeaderPreprocessor]
 # --- end grading defenses ---

@@ -2,11 +2,23 @@
 
 Layout (nbgrader's): ``<submitted>/<student>/<assignment>/<notebook>.ipynb``.
 One broken submission never stops the others: it is reported with a reason.
+
+Students are attackers: their folders are copied without following any link
+(links, FIFOs and device files are removed and flagged, the size of a submission
+is capped) and every nbgrader process has a timeout. Settings (environment):
+
+``TP_COURSE_AUTOGRADE_TIMEOUT``
+    seconds one nbgrader process may take (one submission's autograde, one
+    assignment's feedback), default 1800;
+``TP_COURSE_MAX_SUBMISSION_MB``
+    megabytes copied per submission (student and assignment), default 100.
 """
 import csv
 import json
 import os
+import re
 import shutil
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +26,7 @@ from pathlib import Path
 import nbformat
 from tqdm.auto import tqdm
 
-from .build import course_env, nbgrader
+from .build import course_env, nbgrader, stop_all
 from .defenses import read_flags
 
 
@@ -29,6 +41,149 @@ class Result:
     cells: dict = field(default_factory=dict)   # grade_id -> (score, max_score)
     flags: list = field(default_factory=list)   # readable problems: cheat suspicion, timeout, crash, missing file
     feedback: str = ""
+
+
+AUTOGRADE_TIMEOUT = 1800          # seconds, per nbgrader process
+MAX_SUBMISSION_MB = 100           # per submission
+MAX_FILES = 10_000                # per submission
+NAME = re.compile(r"[\w .@+-]+")   # a student or assignment folder name nbgrader can take as is (no glob)
+
+
+def _setting(env, name, default):
+    return float((env or {}).get(name) or os.environ.get(name) or default)
+
+
+def _link_target(path):
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _copy_file(src, dst, size):
+    """Copy at most ``size`` bytes of the regular file ``src``, opened without following a link."""
+    fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with open(fd, "rb") as f, open(dst, "xb") as out:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{src} is no longer a regular file")
+        while size > 0 and (chunk := f.read(min(size, 1 << 20))):
+            out.write(chunk)
+            size -= len(chunk)
+
+
+def _stage_one(src, dst, rel, max_bytes, max_files):
+    """Copy one submission folder ``src`` to ``dst`` (``None``: clean ``src`` in place).
+
+    Only folders and regular files are kept, up to ``max_bytes`` and ``max_files``;
+    the rest is left out (removed, in place) and flagged. ``rel`` names ``src``
+    in the flags. Returns the flags; never raises for what is in ``src``.
+    """
+    flags, total, count = [], 0, 0
+    todo = [Path()]
+    while todo:
+        sub = todo.pop()
+        try:
+            entries = sorted(os.scandir(src / sub), key=lambda e: e.name)
+        except OSError as exc:
+            flags.append(f"unreadable folder: {rel / sub} ({exc.strerror})")
+            continue
+        for e in entries:
+            name = rel / sub / e.name
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if dst is not None:
+                        (dst / sub / e.name).mkdir()
+                    todo.append(sub / e.name)
+                    continue
+                size = e.stat(follow_symlinks=False).st_size
+                if e.is_symlink():
+                    flag = f"symlink removed: {name} -> {_link_target(e.path)}"
+                elif not e.is_file(follow_symlinks=False):
+                    flag = f"special file removed: {name} (FIFO, socket or device; only regular files are graded)"
+                elif total + size > max_bytes or count >= max_files:
+                    flag = (f"file skipped: {name} ({size / 1e6:.1f} MB): a submission is capped at "
+                            f"{max_bytes / 1e6:g} MB and {max_files} files")
+                else:
+                    total, count = total + size, count + 1
+                    if dst is not None:
+                        _copy_file(e.path, dst / sub / e.name, size)
+                    continue
+                flags.append(flag)
+                if dst is None:  # in place: what is flagged goes
+                    os.unlink(e.path)
+            except OSError as exc:
+                flags.append(f"file skipped: {name} ({exc.strerror or exc})")
+    return flags
+
+
+def stage_submissions(src, dst=None, max_bytes=MAX_SUBMISSION_MB * 1e6, max_files=MAX_FILES):
+    """Copy ``src/<student>/<assignment>/...`` to ``dst`` safely (``dst=None``: clean ``src`` in place).
+
+    No link is followed: links, FIFOs, sockets and device files are left out,
+    and so are files beyond ``max_bytes`` / ``max_files`` per submission. A copied
+    submission replaces the one in ``dst``. Hidden names and files beside the
+    student and assignment folders are ignored.
+
+    Returns
+    -------
+    dict
+        ``{(student, assignment): [flag, ...]}`` for every submission found. A
+        student folder that is a link, or has a name nbgrader cannot take, is
+        reported as ``(student, "-")`` and not copied; an assignment folder that
+        is a link becomes an empty submission (graded 0, with the flag).
+    """
+    src = Path(src)
+    dst = None if dst is None or Path(dst).resolve() == src.resolve() else Path(dst)
+    found = {}
+    for student in sorted(os.scandir(src), key=lambda e: e.name):
+        if student.name.startswith("."):
+            continue
+        if not NAME.fullmatch(student.name) or student.name.startswith("-"):
+            found[(student.name, "-")] = [f"folder name not allowed: {student.name!r} (letters, digits, "
+                                          f"space and . @ + - _ only): nothing graded"]
+            continue
+        if student.is_symlink():
+            found[(student.name, "-")] = [f"symlink removed: {student.name} -> {_link_target(student.path)}: "
+                                          f"a student folder must be a real folder, nothing graded"]
+            if dst is None:
+                os.unlink(student.path)
+            continue
+        if not student.is_dir(follow_symlinks=False):
+            continue  # a stray file, not a student
+        try:
+            folders = sorted(os.scandir(student.path), key=lambda e: e.name)
+        except OSError as exc:
+            found[(student.name, "-")] = [f"unreadable folder: {student.name} ({exc.strerror})"]
+            continue
+        for a in folders:
+            if a.name.startswith(".") or not (a.is_symlink() or a.is_dir(follow_symlinks=False)):
+                continue
+            key, rel = (student.name, a.name), Path(student.name, a.name)
+            try:
+                out = None if dst is None else _fresh_dir(dst, rel)
+                if a.is_symlink():
+                    found[key] = [f"symlink removed: {rel} -> {_link_target(a.path)}"]
+                    if dst is None:  # leave an empty submission, graded 0
+                        os.unlink(a.path)
+                        os.mkdir(a.path)
+                else:
+                    found[key] = _stage_one(Path(a.path), out, rel, max_bytes, max_files)
+            except OSError as exc:
+                found[key] = [f"could not copy the submission: {exc}"]
+    return found
+
+
+def _fresh_dir(root, rel):
+    """An empty folder ``root/rel``; links on the way are removed, never followed."""
+    path = Path(root)
+    for part in rel.parts:
+        path = path / part
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            path.unlink()
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
 
 
 def db_url(course_dir, env):
@@ -68,13 +223,14 @@ def inspect_submission(course_dir, student_dir, assignment):
     return problems
 
 
-def _autograde(course_dir, env, student, assignment, logs):
+def _autograde(course_dir, env, student, assignment, logs, timeout=None):
+    """``nbgrader autograde`` of one submission; returns the finished process and its log."""
     log = logs / f"autograde-{student}-{assignment}.log"
-    args = ["autograde", assignment, "--student", student, "--force"]
-    proc = nbgrader(args, course_dir, env, check=False, log=log)
-    if proc.returncode != 0 and "database is locked" in proc.stdout + proc.stderr:
-        proc = nbgrader(args, course_dir, env, check=False, log=log)  # SQLite was busy: once more
-    return proc.returncode, log
+    args = ["autograde", assignment, f"--student={student}", "--force"]
+    proc = nbgrader(args, course_dir, env, check=False, log=log, timeout=timeout)
+    if proc.returncode > 0 and "database is locked" in proc.stdout:
+        proc = nbgrader(args, course_dir, env, check=False, log=log, timeout=timeout)  # SQLite was busy: once more
+    return proc, log
 
 
 def _flags_from_notebooks(course_dir, student, assignment):
@@ -117,60 +273,103 @@ def _gradebook(course_dir, env):
     return Gradebook(db_url(course_dir, env))
 
 
-def ensure_in_gradebook(course_dir, env, assignments):
+def ensure_in_gradebook(course_dir, env, assignments, timeout=None):
     """Register the assignments the gradebook does not know yet (``nbgrader generate_assignment``)."""
     with _gradebook(course_dir, env) as gb:
         known = {a.name for a in gb.assignments}
     for a in assignments:
         if a not in known:
-            nbgrader(["generate_assignment", a, "--force"], course_dir, env)
+            nbgrader(["generate_assignment", a, "--force"], course_dir, env, timeout=timeout)
 
 
-def grade(course_dir, submitted=None, workers=None, env=None, progress=True, feedback=True):
+def grade(course_dir, submitted=None, workers=None, env=None, progress=True, feedback=True,
+          timeout=None, max_mb=None):
     """Autograde every submission in ``<course_dir>/submitted`` (copied from ``submitted`` first).
 
-    Returns a list of :class:`Result`, one per (student, assignment), sorted.
+    Parameters
+    ----------
+    course_dir : path
+        The course: nbgrader_config.py, source/, the gradebook.
+    submitted : path, optional
+        Submissions to copy into ``<course_dir>/submitted`` first (see :func:`stage_submissions`).
+    workers : int, optional
+        nbgrader processes at once (default: the number of cores).
+    env : dict, optional
+        Environment of nbgrader (default: :func:`tp_course.build.course_env`).
+    progress, feedback : bool
+        Show a progress bar; write the HTML feedback.
+    timeout : float, optional
+        Seconds one nbgrader process may take before it is killed with all it
+        started (default: ``TP_COURSE_AUTOGRADE_TIMEOUT``, else 1800).
+    max_mb : float, optional
+        Megabytes copied per submission (default: ``TP_COURSE_MAX_SUBMISSION_MB``, else 100).
+
+    Returns
+    -------
+    list of Result
+        One per (student, assignment), sorted; a student folder that could not be
+        graded at all has assignment ``"-"``.
     """
     course_dir = Path(course_dir).resolve()
     env = env or course_env(course_dir)
+    timeout = timeout or _setting(env, "TP_COURSE_AUTOGRADE_TIMEOUT", AUTOGRADE_TIMEOUT)
+    max_bytes = (max_mb or _setting(env, "TP_COURSE_MAX_SUBMISSION_MB", MAX_SUBMISSION_MB)) * 1e6
     target = course_dir / "submitted"
+    target.mkdir(exist_ok=True)
+    staged = stage_submissions(target, max_bytes=max_bytes)  # earlier runs' folders, cleaned in place
     if submitted is not None and Path(submitted).resolve() != target:
-        shutil.copytree(submitted, target, dirs_exist_ok=True)
-    jobs = sorted((s.name, a.name) for s in target.iterdir() if s.is_dir() and not s.name.startswith(".")
-                  for a in s.iterdir() if a.is_dir() and not a.name.startswith("."))
+        staged.update(stage_submissions(submitted, target, max_bytes=max_bytes))
+    jobs = sorted(job for job in staged if job[1] != "-")
+    known = sorted({a for _, a in jobs if expected_notebooks(course_dir, a)})
     logs = course_dir / "logs"
     logs.mkdir(exist_ok=True)
-    ensure_in_gradebook(course_dir, env, sorted({a for _, a in jobs if expected_notebooks(course_dir, a)}))
-    problems = {job: inspect_submission(course_dir, target / job[0], job[1]) for job in jobs}
+    ensure_in_gradebook(course_dir, env, known, timeout)
+    problems = {job: staged[job] + inspect_submission(course_dir, target / job[0], job[1]) for job in jobs}
     workers = workers or os.cpu_count() or 1
 
     def run(job):
-        return job, _autograde(course_dir, env, *job, logs)
+        return job, _autograde(course_dir, env, *job, logs, timeout)
 
+    runnable = [job for job in jobs if job[1] in known]  # for the others, inspect_submission says why
     outcome = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for job, (code, log) in tqdm(pool.map(run, jobs), total=len(jobs), desc="autograde",
-                                     unit="submission", disable=not progress):
-            outcome[job] = (code, log)
+        try:
+            for job, done in tqdm(pool.map(run, runnable), total=len(runnable),
+                                  desc="autograde", unit="submission", disable=not progress):
+                outcome[job] = done
+        except BaseException:  # e.g. Ctrl-C, which nbgrader, in a session of its own, does not get
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_all()
+            raise
+    late = {}  # (student, assignment) -> flag, for feedback that timed out
     if feedback:
-        for assignment in sorted({a for _, a in jobs}):
+        for assignment in known:
             proc = nbgrader(["generate_feedback", assignment, "--force"], course_dir, env, check=False,
-                            log=logs / f"feedback-{assignment}.log")
+                            log=logs / f"feedback-{assignment}.log", timeout=timeout)
             if proc.returncode != 0:  # one bad notebook must not cost the others their feedback
-                for student in sorted({s for s, a in jobs if a == assignment}):
-                    nbgrader(["generate_feedback", assignment, "--student", student, "--force"],
-                             course_dir, env, check=False, log=logs / f"feedback-{student}-{assignment}.log")
-    results = []
+                for student in sorted({s for s, a in outcome if a == assignment}):
+                    log = logs / f"feedback-{student}-{assignment}.log"
+                    proc = nbgrader(["generate_feedback", assignment, f"--student={student}", "--force"],
+                                    course_dir, env, check=False, log=log, timeout=timeout)
+                    if proc.timed_out:
+                        late[(student, assignment)] = f"feedback timed out after {timeout:g} s (see {log})"
+    results = [Result(s, a, flags=flags) for (s, a), flags in staged.items() if a == "-"]
     for student, assignment in jobs:
-        code, log = outcome[(student, assignment)]
-        res = read_scores(course_dir, env, student, assignment) or Result(student, assignment)
-        res.flags = problems[(student, assignment)] + _flags_from_notebooks(course_dir, student, assignment) + res.flags
-        if code != 0:
-            res.flags.append(f"crash: nbgrader could not grade this submission (see {log})")
+        proc, log = outcome.get((student, assignment), (None, None))
+        flags = problems[(student, assignment)]
+        if proc is not None and proc.timed_out:  # the gradebook may hold an older score: not this one's
+            res = Result(student, assignment)
+            flags.append(f"grading timed out after {timeout:g} s: not graded (see {log})")
+        else:
+            res = read_scores(course_dir, env, student, assignment) or Result(student, assignment)
+            flags += _flags_from_notebooks(course_dir, student, assignment) + res.flags
+            if proc is not None and proc.returncode != 0:
+                flags.append(f"crash: nbgrader could not grade this submission (see {log})")
+        res.flags = flags + ([late[(student, assignment)]] if (student, assignment) in late else [])
         html = sorted((course_dir / "feedback" / student / assignment).glob("*.html"))
         res.feedback = ", ".join(str(p) for p in html)
         results.append(res)
-    return results
+    return sorted(results, key=lambda r: (r.student, r.assignment))
 
 
 def write_csv(results, path):

@@ -5,7 +5,7 @@ Expected: nothing found (0 on square). The paths found are printed in the cell o
 from course import with_answers, write_nb
 
 EXPECT = {"test_square": 0, "test_cube": 3, "test_half": 1}
-FLAGS = set()
+FLAGS = {"tampered"}
 
 SNOOP = r'''
 import os
