@@ -18,14 +18,16 @@ c.ExecutePreprocessor.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
 # --- grading defenses (issue 7) ---
-# See tp_course/defenses.py: these hold for `tp-course grade`, plain `nbgrader autograde`
+# See tp_course/grading/: these hold for `tp-course grade`, plain `nbgrader autograde`
 # and the formgrader alike. Flags land in each autograded notebook's
 # metadata["tp_course"]["flags"].
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
-from tp_course.defenses import CheckedNotebookExporter, HideHiddenTests, RebuildFromSource  # noqa: E402
+from tp_course.grading.feedback import HideHiddenTests  # noqa: E402
+from tp_course.grading.reading import CheckedNotebookExporter  # noqa: E402
+from tp_course.grading.rebuild import RebuildFromSource  # noqa: E402
 from tp_course.grading.execute import JailedExecute  # noqa: E402
 from tp_course.grading.sanitize import SanitizeOutputs  # noqa: E402
 

@@ -21,7 +21,7 @@ ADV = os.path.join(HERE, "adversarial")
 sys.path.insert(0, ADV)
 import course  # noqa: E402
 
-from tp_course.defenses import read_flags  # noqa: E402
+from tp_course.grading.flags import read_flags  # noqa: E402
 from tp_course.grade import inspect_submission, read_scores  # noqa: E402
 
 ENTRIES = sorted(os.path.splitext(os.path.basename(p))[0]

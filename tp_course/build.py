@@ -131,8 +131,7 @@ def run_logged(cmd, cwd=None, env=None, log=None, timeout=None):
     SIGKILL, including those in sessions of their own such as Jupyter kernels;
     after a normal exit, whatever is left in its process group does.
     """
-    out = open(log, "w+b") if log is not None else tempfile.TemporaryFile()
-    with out:
+    with open(log, "w+b") if log is not None else tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         _running.add(proc)

@@ -9,7 +9,9 @@ For every assignment:
    cell concerned. A wrong answer must fail every test cell it names; an
    alternative correct answer must pass every test of its cell.
 """
+import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,8 @@ import nbformat
 from nbclient import NotebookClient
 
 from . import catalogue as cat
+from .grading.execute import JudgedCells, judge_plan
+from .grading.judge import Judge
 from .students import fill, grade_id, is_answer, is_test, solution_text
 
 
@@ -42,8 +46,9 @@ def _failed(cell):
                for o in cell.get("outputs", []))
 
 
-class _Client(NotebookClient):
-    """nbclient without display-id updates: the harness runs copies of cells, which hold no displays."""
+class _Client(JudgedCells, NotebookClient):
+    """nbclient that judges test cells as grading does (outside the kernel, :mod:`.grading.judge`),
+    without display-id updates: the harness runs copies of cells, which hold no displays."""
 
     def _update_display_id(self, display_id, msg):
         pass
@@ -61,6 +66,11 @@ class Harness:
         self._env = env
         self.answers = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_answer(c) and c.cell_type == "code"}
         self.tests = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_test(c)}
+        self._rundir = tempfile.mkdtemp(prefix="tp-check-")
+        names, tests = judge_plan(self.nb.cells)
+        c = self.client
+        c._judge, c._tests, c._dead = Judge(self._rundir, names), tests, None
+        c._out_bytes, c._out_total, c._out_capped = {}, 0, set()
 
     def __enter__(self):
         # the kernel's own stderr (e.g. ipykernel's TCP notice) would clutter the check's table;
@@ -71,13 +81,20 @@ class Harness:
         return self
 
     def __exit__(self, *exc):
-        return self._ctx.__exit__(*exc)
+        try:
+            return self._ctx.__exit__(*exc)
+        finally:
+            self.client._judge.close()
+            shutil.rmtree(self._rundir, ignore_errors=True)
 
     def _run(self, cell, index):
         cell = nbformat.from_dict(dict(cell, outputs=[]))
         if cell.cell_type != "code":
             return cell
         original = self.nb.cells[index]
+        if is_test(cell):  # judged in this process, as at grading
+            self.client._judge_cell(cell, grade_id(cell), f"cell {index}", self.client.timeout)
+            return cell
         try:
             self.client.execute_cell(cell, index)
         finally:  # nbclient stores the executed cell in the notebook: keep the source notebook intact
@@ -140,6 +157,10 @@ def run_catalogue(source_path, entries, env=None):
         t = time.time()
         base = h.run_all()
         base_seconds = time.time() - t
+        taken = sorted(h.client._judge.from_kernel)
+        if taken:  # the judge trusted the kernel for these: tag their cells "judge" (AUTHORING.md)
+            print(f"note: {Path(source_path).name}: test cells read {', '.join(taken)} from the student's "
+                  "kernel (not answers, not in a read-only cell tagged 'judge')")
         points = {gid: _points(h.nb.cells[i]) for gid, i in h.tests.items()}
         for e in entries:
             kind = "wrong" if isinstance(e, cat.Wrong) else "alternative"

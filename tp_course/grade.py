@@ -27,7 +27,7 @@ import nbformat
 from tqdm.auto import tqdm
 
 from .build import course_env, nbgrader, stop_all
-from .defenses import read_flags
+from .grading.flags import read_flags
 
 
 @dataclass
@@ -139,12 +139,12 @@ def stage_submissions(src, dst=None, max_bytes=MAX_SUBMISSION_MB * 1e6, max_file
         if student.name.startswith("."):
             continue
         if not NAME.fullmatch(student.name) or student.name.startswith("-"):
-            found[(student.name, "-")] = [f"folder name not allowed: {student.name!r} (letters, digits, "
-                                          f"space and . @ + - _ only): nothing graded"]
+            found[(student.name, "-")] = [(f"folder name not allowed: {student.name!r} (letters, digits, "
+                                           f"space and . @ + - _ only): nothing graded")]
             continue
         if student.is_symlink():
-            found[(student.name, "-")] = [f"symlink removed: {student.name} -> {_link_target(student.path)}: "
-                                          f"a student folder must be a real folder, nothing graded"]
+            found[(student.name, "-")] = [(f"symlink removed: {student.name} -> {_link_target(student.path)}: "
+                                           f"a student folder must be a real folder, nothing graded")]
             if dst is None:
                 os.unlink(student.path)
             continue

@@ -697,7 +697,7 @@ history_moons = train(params_moons, Xm_tr, Ym_tr, epochs=40, batch_size=20, lr=0
 # which one it loaded. Pixels 0..255 become $[0, 1]$ (`normalize(..., mode="pixels")`); we
 # keep 15 % of the training images for validation.
 
-# %% nbgrader={"grade": false, "grade_id": "mnist_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "mnist_data", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["judge"]
 mnist = load_mnist()
 (Xd_tr, yd_tr), (Xd_val, yd_val), _ = train_val_test_split(mnist.X_train, mnist.y_train,
                                                             val_size=0.15, test_size=0, seed=0)

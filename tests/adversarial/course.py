@@ -103,8 +103,9 @@ def source_notebook():
     return nb
 
 
-def env_for(root, timeout=3, memory_mb=1024):
-    """The course environment (``tp_course.build.course_env``), with short limits for the attacks."""
+def env_for(root, timeout=3, memory_mb=1024, notebook_timeout=20):
+    """The course environment (``tp_course.build.course_env``), with short limits for the attacks:
+    ``timeout`` s per cell, ``notebook_timeout`` s per notebook, ``memory_mb`` MiB per kernel."""
     env = course_env(root, os.path.join(root, ".jupyter"))
     for k in ("TP_COURSE_DB_URL", "TP_COURSE_EXCHANGE"):
         env.pop(k, None)
@@ -112,6 +113,7 @@ def env_for(root, timeout=3, memory_mb=1024):
         "IPYTHONDIR": os.path.join(root, ".jupyter", "ipython"),
         "TP_COURSE_CELL_TIMEOUT": str(timeout),
         "TP_COURSE_MEMORY_LIMIT_MB": str(memory_mb),
+        "TP_COURSE_NOTEBOOK_TIMEOUT": str(notebook_timeout),
         "PYTHONDONTWRITEBYTECODE": "1",
     })
     return env
@@ -187,3 +189,16 @@ def with_answers(release, **answers):
     for gid, code in answers.items():
         answer(nb, gid, code)
     return nb
+
+
+def insert_after(nb, grade_id, *codes):
+    """Insert ordinary code cells (the student's own) right after the cell ``grade_id``; return nb."""
+    i = find_cell(nb, grade_id)
+    for k, code in enumerate(codes, 1):
+        nb.cells.insert(i + k, new_code_cell(code))
+    return nb
+
+
+# Processes an attack leaves behind carry this in their command line: after the grading, none
+# may be alive on the host (tests/test_adversarial.py::test_no_stray_processes).
+STRAY_MARKER = "ADV_STRAY_PROCESS"

@@ -45,6 +45,7 @@ OPS = {
 class _State:
     def __init__(self):
         self.objects, self.ids = {}, {}
+        self.rngs = {}          # the judge's generators, one mirror each (shared state)
         self.sock, self.session = None, 0
         self.originals = {}
 
@@ -119,6 +120,34 @@ def _resolve(hid, kind, text):
     return st.objects[hid]
 
 
+def _rng_of(rid, state):
+    """The mirror of the judge's generator ``rid``, set to ``state``."""
+    st = _state()
+    gen = wire.make_generator(state)
+    if rid and rid in st.rngs and type(st.rngs[rid].bit_generator) is type(gen.bit_generator):
+        st.rngs[rid].bit_generator.state = gen.bit_generator.state
+        return st.rngs[rid]
+    if rid:
+        st.rngs[rid] = gen
+    return gen
+
+
+def _rng_id(gen):
+    for rid, g in _state().rngs.items():
+        if g is gen:
+            return rid
+    return 0
+
+
+_resolve.rng_of = _rng_of
+_handle_of.rng_id = _rng_id
+
+
+def _rng_states(buffers):
+    """The states of the judge's generators after a request (they are shared objects)."""
+    return {"$dict": [[rid, _enc(g, buffers)["$rng"]] for rid, g in _state().rngs.items()]}
+
+
 def _enc(value, buffers):
     return wire.encode(value, buffers, _handle_of)
 
@@ -170,8 +199,6 @@ def _writeback(value, snap, buffers, depth=0):
 
 
 def _arg_writeback(value, snap, buffers):
-    if type(value) is np.random.Generator:
-        return {"$rng": _enc(value, buffers)["$rng"]}
     if type(value) in (np.ndarray, dict, list):
         return _writeback(value, snap, buffers)
     return {"$same": 1}
@@ -231,28 +258,30 @@ def _dispatch(header, buffers):
         value = _handle_of(out) if header.get("keep") else None
         value = ({"$handle": value.hid, "kind": value.kind, "text": value.text} if value is not None
                  else _enc(out, bufs))
-        reply = {"op": "result", "value": value,
+        reply = {"op": "result", "value": value, "rngs": _rng_states(bufs),
                  "warnings": [[w.category.__name__, str(w.message)[:500]] for w in caught[:20]]}
         if wb is not None:
             args, kwargs, snap = wb
             reply["writeback"] = [_arg_writeback(a, snap, bufs) for a in args]
             reply["kwriteback"] = {"$dict": [[k, _arg_writeback(v, snap, bufs)] for k, v in kwargs.items()]}
         wire.send(st.sock, reply, bufs)
-    except (wire.WireError, ConnectionError, OSError) as err:
-        if isinstance(err, (ConnectionError, BrokenPipeError)):
-            raise
+    except (ConnectionError, BrokenPipeError):
+        raise
+    except wire.WireError as err:
         wire.send(st.sock, {"op": "error", "type": "TypeError", "message": str(err)})
     except BaseException as err:  # the student's code raised (or exited): tell the judge
         tb = traceback.format_exception(type(err), err, err.__traceback__)
         tb = [t for t in tb if _HERE not in t]
+        bufs = []
         wire.send(st.sock, {"op": "error", "type": type(err).__name__, "message": str(err)[:2000],
-                            "traceback": "".join(tb)[-5000:]})
+                            "traceback": "".join(tb)[-5000:], "rngs": _rng_states(bufs)}, bufs)
 
 
 def serve(path):
     """Answer the judge's requests on the Unix socket ``path`` until it says "end"."""
     st = _state()
     st.session += 1
+    st.rngs = {}
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(path)
     st.sock = sock

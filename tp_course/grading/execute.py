@@ -23,13 +23,14 @@ import time
 from queue import Empty
 
 import nbformat
-from jupyter_core.utils import ensure_async, run_sync
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader import utils as nbutils
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
-from ..defenses import _defined_names, _imports, _read_source_notebook, add_flag
+from .flags import add_flag
+from .source import _defined_names, _imports, _read_source_notebook
 from . import jail
 from .judge import Judge, JudgeError, JudgeTimeout
 from .suspicious import scan
@@ -97,51 +98,13 @@ def copy_plain_files(src, dst, max_bytes=100 * 2**20):
     return skipped
 
 
-class JailedExecute(Execute):
-    """Run a submission in a jailed kernel; judge its test cells outside it."""
+class JudgedCells:
+    """What JailedExecute and the catalogue harness share (a mixin for an nbclient client):
+    judging a test cell with a :class:`~.judge.Judge` (``self._judge``, ``self._tests``)."""
 
-    jail = Unicode(os.environ.get("TP_COURSE_JAIL", "bwrap"),
-                   help="'bwrap' (the default: refuse to grade if bubblewrap does not work) or "
-                        "'off' (no jail: only for a machine without bubblewrap, with a loud warning)"
-                   ).tag(config=True)
-    memory_limit_mb = Integer(int(os.environ.get("TP_COURSE_MEMORY_LIMIT_MB", "4096")),
-                              help="Address-space limit of the kernel (MiB).").tag(config=True)
-    notebook_timeout = Integer(int(os.environ.get("TP_COURSE_NOTEBOOK_TIMEOUT", "1200")),
-                               help="Seconds for the whole notebook; the cells after it score 0.").tag(config=True)
-    output_limit = Integer(1_000_000, help="Bytes of output kept per cell.").tag(config=True)
-    notebook_output_limit = Integer(20_000_000, help="Bytes of output kept per notebook.").tag(config=True)
-    max_code_cells = Integer(400, help="Code cells run at most (the rest are not run).").tag(config=True)
-    start_attempts = Integer(3, help="Kernel starts tried before the submission is given up.").tag(config=True)
-    unresponsive_grace = Integer(10, help="Seconds a kernel gets to answer after an interrupt.").tag(config=True)
+    unresponsive_grace = 10
+    output_limit = notebook_output_limit = 10 ** 9
 
-    # ---------------------------------------------------------------- kernel start
-    async def async_start_new_kernel(self, **kwargs):
-        km = self.km
-        km.transport = "ipc"
-        km.ip = os.path.join(self._rundir, "kernel")
-        km.connection_file = os.path.join(self._rundir, "kernel.json")
-        spec = km.kernel_spec
-        spec.interrupt_mode = "message"
-        # ignore_cwd: a numpy.py in the submission must not shadow numpy
-        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                "--InteractiveShellApp.ignore_cwd=True"]
-        env = jail.kernel_env()
-        if self._jailed:
-            spec.argv = jail.bwrap_argv(argv, self._workdir, self._rundir, env, self.memory_limit_mb,
-                                        bwrap=self._bwrap)
-            kwargs["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        else:
-            spec.argv = argv
-            kwargs["env"] = dict(env, HOME=self._rundir, IPYTHONDIR=os.path.join(self._rundir, "ipython"))
-        kwargs["cwd"] = self._workdir
-        log = open(os.path.join(self._scratch, "kernel.log"), "ab")
-        kwargs.setdefault("stdout", log)
-        kwargs.setdefault("stderr", log)
-        return await super().async_start_new_kernel(**kwargs)
-
-    start_new_kernel = run_sync(async_start_new_kernel)
-
-    # ---------------------------------------------------------------- helpers
     def _flag(self, flag, cell, detail):
         add_flag(self.nb, flag, cell, detail)
         self.log.warning("[%s] %s (%s): %s", (self.resources or {}).get("nbgrader", {}).get("student", "?"),
@@ -213,6 +176,92 @@ class JailedExecute(Execute):
         except Exception:
             self._flag("crash", None, f"the kernel did not stop after the timeout at {where}; it was shut down")
             self._stop_kernel(where)
+
+    def _died(self, gid, where):
+        if self._dead is None:
+            self._dead = where
+            self._flag("crash", gid, f"the kernel stopped at {where} (os._exit, exit(), a kill, a crash "
+                                     "or the memory limit); the cells after it were not run")
+
+    def _judge_cell(self, cell, gid, where, timeout):
+        """A test cell: its code (from the source) runs here; the student's functions run in the kernel."""
+        cell.outputs = []
+        judge = self._judge
+        if gid not in self._tests:
+            self._error(cell, "GradingError", "this test cell is not in the instructor's source")
+            return
+        code, setup = self._tests[gid]
+        for setup_code, whole in setup:
+            judge.add_setup(setup_code, whole)
+        msg_id = self.kc.execute(judge.serve_code, silent=True, store_history=False, allow_stdin=False)
+        passed, printed, ename, message = False, "", None, None
+        try:
+            judge.connect(timeout=min(60.0, timeout))
+            passed, printed, ename, message = judge.run_test(code, timeout, name=gid)
+        except JudgeTimeout:
+            ename, message = "CellTimeoutError", (f"your code did not return within {timeout:.0f} s during this "
+                                                  "test (an infinite loop, or code much slower than needed?)")
+            self._flag("timeout", gid, f"{where}: the student's code did not return in {timeout:.0f} s")
+        except JudgeError as err:
+            ename, message = "GradingError", f"the grader lost contact with your kernel: {err}"
+        finally:
+            judge.end()
+        self._settle(msg_id, gid, where)
+        self._drain_iopub()
+        if not run_sync(self.km.is_alive)():
+            self._died(gid, where)
+            if passed:
+                passed, ename, message = False, "KernelStopped", "the kernel stopped during this test"
+        if printed:
+            text = printed if len(printed) <= 20000 else printed[:20000] + "\n[... cut ...]\n"
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
+        if not passed:
+            self._error(cell, ename or "AssertionError", message or "")
+
+
+class JailedExecute(JudgedCells, Execute):
+    """Run a submission in a jailed kernel; judge its test cells outside it."""
+
+    jail = Unicode(os.environ.get("TP_COURSE_JAIL", "bwrap"),
+                   help="'bwrap' (the default: refuse to grade if bubblewrap does not work) or "
+                        "'off' (no jail: only for a machine without bubblewrap, with a loud warning)"
+                   ).tag(config=True)
+    memory_limit_mb = Integer(int(os.environ.get("TP_COURSE_MEMORY_LIMIT_MB", "4096")),
+                              help="Address-space limit of the kernel (MiB).").tag(config=True)
+    notebook_timeout = Integer(int(os.environ.get("TP_COURSE_NOTEBOOK_TIMEOUT", "1200")),
+                               help="Seconds for the whole notebook; the cells after it score 0.").tag(config=True)
+    output_limit = Integer(1_000_000, help="Bytes of output kept per cell.").tag(config=True)
+    notebook_output_limit = Integer(20_000_000, help="Bytes of output kept per notebook.").tag(config=True)
+    max_code_cells = Integer(400, help="Code cells run at most (the rest are not run).").tag(config=True)
+    start_attempts = Integer(3, help="Kernel starts tried before the submission is given up.").tag(config=True)
+    unresponsive_grace = Integer(10, help="Seconds a kernel gets to answer after an interrupt.").tag(config=True)
+
+    # ---------------------------------------------------------------- kernel start
+    async def async_start_new_kernel(self, **kwargs):
+        km = self.km
+        km.transport = "ipc"
+        km.ip = os.path.join(self._rundir, "kernel")
+        km.connection_file = os.path.join(self._rundir, "kernel.json")
+        spec = km.kernel_spec
+        spec.interrupt_mode = "message"
+        # ignore_cwd: a numpy.py in the submission must not shadow numpy
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                "--InteractiveShellApp.ignore_cwd=True"]
+        env = jail.kernel_env()
+        if self._jailed:
+            spec.argv = jail.bwrap_argv(argv, self._workdir, self._rundir, env, self.memory_limit_mb,
+                                        bwrap=self._bwrap)
+            kwargs["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        else:
+            spec.argv = argv
+            kwargs["env"] = dict(env, HOME=self._rundir, IPYTHONDIR=os.path.join(self._rundir, "ipython"))
+        kwargs["cwd"] = self._workdir
+        log = open(os.path.join(self._scratch, "kernel.log"), "ab")
+        kwargs.setdefault("stdout", log)
+        kwargs.setdefault("stderr", log)
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
 
     # ---------------------------------------------------------------- the notebook
     def preprocess(self, nb, resources=None, km=None):
@@ -364,43 +413,3 @@ class JailedExecute(Execute):
             if p.get("source") == "ask_exit" and not p.get("keepkernel"):
                 self._exit_asked = True
 
-    def _died(self, gid, where):
-        if self._dead is None:
-            self._dead = where
-            self._flag("crash", gid, f"the kernel stopped at {where} (os._exit, exit(), a kill, a crash "
-                                     "or the memory limit); the cells after it were not run")
-
-    def _judge_cell(self, cell, gid, where, timeout):
-        """A test cell: its code (from the source) runs here; the student's functions run in the kernel."""
-        cell.outputs = []
-        judge = self._judge
-        if gid not in self._tests:
-            self._error(cell, "GradingError", "this test cell is not in the instructor's source")
-            return
-        code, setup = self._tests[gid]
-        for setup_code, whole in setup:
-            judge.add_setup(setup_code, whole)
-        msg_id = self.kc.execute(judge.serve_code, silent=True, store_history=False, allow_stdin=False)
-        passed, printed, ename, message = False, "", None, None
-        try:
-            judge.connect(timeout=min(60.0, timeout))
-            passed, printed, ename, message = judge.run_test(code, timeout, name=gid)
-        except JudgeTimeout:
-            ename, message = "CellTimeoutError", (f"your code did not return within {timeout:.0f} s during this "
-                                                  "test (an infinite loop, or code much slower than needed?)")
-            self._flag("timeout", gid, f"{where}: the student's code did not return in {timeout:.0f} s")
-        except JudgeError as err:
-            ename, message = "GradingError", f"the grader lost contact with your kernel: {err}"
-        finally:
-            judge.end()
-        self._settle(msg_id, gid, where)
-        self._drain_iopub()
-        if not run_sync(self.km.is_alive)():
-            self._died(gid, where)
-            if passed:
-                passed, ename, message = False, "KernelStopped", "the kernel stopped during this test"
-        if printed:
-            text = printed if len(printed) <= 20000 else printed[:20000] + "\n[... cut ...]\n"
-            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
-        if not passed:
-            self._error(cell, ename or "AssertionError", message or "")

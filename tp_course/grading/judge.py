@@ -125,6 +125,10 @@ class Remote:
     def __index__(self):
         raise TypeError(f"{self!r} is not an integer")
 
+    @property
+    def __name__(self):
+        return self._text
+
 
 def _arith(name, reflected=False):
     def method(self, *other):
@@ -219,6 +223,16 @@ class Judge:
         self.sock = None
         self.deadline = None
         self.callbacks = {}
+        self.rngs = {}               # generators passed to the student's code: rid -> Generator
+
+        def handle_of(obj):
+            return self._handle_of(obj)
+
+        def resolve(hid, kind, text):
+            return self._resolve(hid, kind, text)
+
+        handle_of.rng_id, resolve.rng_of = self._rng_id, self._rng_of
+        self.h, self.r = handle_of, resolve
         self.from_kernel = set()     # names the tests took from the kernel (not student answers)
         self._pending = []
 
@@ -257,7 +271,8 @@ class Judge:
                 if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
                     keep.append(node)
                 elif isinstance(node, ast.Assign) and all(
-                        isinstance(t, ast.Name) and t.id.isupper() for t in node.targets):
+                        all(isinstance(n, ast.Name) and n.id.isupper() for n in
+                            (t.elts if isinstance(t, ast.Tuple) else [t])) for t in node.targets):
                     keep.append(node)
             tree.body = keep
         if tree.body:
@@ -272,6 +287,7 @@ class Judge:
         except socket.timeout as err:
             raise JudgeError("the kernel did not connect to the grader") from err
         self.sock = sock
+        self.rngs = {}
         self.deadline = time.monotonic() + timeout
         hello, _ = self._recv()
         if hello.get("op") != "hello":
@@ -333,6 +349,29 @@ class Judge:
             return wire.Handle(hid, "judge", getattr(obj, "__name__", "function"))
         raise wire.WireError(f"a {type(obj).__name__} cannot be sent to the student's code")
 
+    def _rng_id(self, gen):
+        for rid, g in self.rngs.items():
+            if g is gen:
+                return rid
+        rid = len(self.rngs) + 1
+        self.rngs[rid] = gen
+        return rid
+
+    def _rng_of(self, rid, state):
+        gen = wire.make_generator(state)
+        if rid in self.rngs:
+            self.rngs[rid].bit_generator.state = gen.bit_generator.state
+            return self.rngs[rid]
+        return gen
+
+    def _sync_rngs(self, reply, buffers):
+        """The student's code drew from our generators: they are in the state it left them."""
+        states = reply.get("rngs")
+        if type(states) is dict:
+            for rid, state in states.get("$dict", []):
+                if rid in self.rngs:
+                    self._rng_of(rid, state)
+
     def _resolve(self, hid, kind, text):
         if kind == "judge":
             if hid not in self.callbacks:
@@ -376,13 +415,13 @@ class Judge:
                 raise JudgeError(f"unexpected message {op!r} from the kernel")
             try:
                 fn = self._resolve(header.get("target"), "judge", "")
-                args = wire.decode(header.get("args", []), buffers, self._resolve)
-                kwargs = wire.decode(header.get("kwargs", {"$dict": []}), buffers, self._resolve)
+                args = wire.decode(header.get("args", []), buffers, self.r)
+                kwargs = wire.decode(header.get("kwargs", {"$dict": []}), buffers, self.r)
                 if type(args) is not list or type(kwargs) is not dict:
                     raise wire.WireError("malformed callback")
                 value = fn(*args, **kwargs)
                 bufs = []
-                reply = {"op": "result", "value": wire.encode(value, bufs, self._handle_of)}
+                reply = {"op": "result", "value": wire.encode(value, bufs, self.h)}
             except JudgeError:
                 raise
             except Exception as err:
@@ -393,6 +432,10 @@ class Judge:
         """Send a request; returns ``(reply, buffers)`` or raises the student's exception."""
         self._send(header, buffers)
         reply, bufs = self._wait()
+        try:
+            self._sync_rngs(reply, bufs)
+        except wire.WireError as err:
+            raise JudgeError(f"the kernel sent a bad generator state ({err})") from err
         for category, message in reply.get("warnings", []) if type(reply.get("warnings")) is list else []:
             cls = getattr(builtins, str(category), None)
             if not (isinstance(cls, type) and issubclass(cls, Warning)):
@@ -404,23 +447,24 @@ class Judge:
 
     def call(self, target, args, kwargs):
         """Call the student's function ``target`` (a :class:`Remote`)."""
+        self.ns.sync()
         bufs = []
         try:
             header = {"op": "call", "target": target._hid, "errstate": np.geterr(),
-                      "args": wire.encode(list(args), bufs, self._handle_of),
-                      "kwargs": wire.encode(dict(kwargs), bufs, self._handle_of)}
+                      "args": wire.encode(list(args), bufs, self.h),
+                      "kwargs": wire.encode(dict(kwargs), bufs, self.h)}
         except wire.WireError as err:
             raise TypeError(f"the grader could not pass these arguments: {err}") from err
         try:
             reply, rbufs = self.request(header, bufs)
-            value = wire.decode(reply.get("value"), rbufs, self._resolve)
+            value = wire.decode(reply.get("value"), rbufs, self.r)
             wb = reply.get("writeback", [])
             for orig, sub in zip(args, wb if type(wb) is list else []):
-                _apply(orig, sub, rbufs, self._resolve)
+                _apply(orig, sub, rbufs, self.r)
             kwb = reply.get("kwriteback", {"$dict": []})
             for k, sub in (kwb.get("$dict", []) if type(kwb) is dict else []):
                 if k in kwargs:
-                    _apply(kwargs[k], sub, rbufs, self._resolve)
+                    _apply(kwargs[k], sub, rbufs, self.r)
         except wire.WireError as err:
             raise TypeError(f"your code returned something the grader cannot read ({err}): "
                             "return numpy arrays, numbers, lists or dicts") from err
@@ -428,28 +472,29 @@ class Judge:
 
     def op(self, name, *args, keep=False):
         """``operator.<name>(*args)`` (or getattr, iter...) on the student's objects."""
+        self.ns.sync()
         bufs = []
         try:
             header = {"op": "op", "name": name, "keep": keep, "errstate": np.geterr(),
-                      "args": wire.encode(list(args), bufs, self._handle_of)}
+                      "args": wire.encode(list(args), bufs, self.h)}
         except wire.WireError as err:
             raise TypeError(f"the grader could not pass these arguments: {err}") from err
         reply, rbufs = self.request(header, bufs)
         try:
-            return wire.decode(reply.get("value"), rbufs, self._resolve)
+            return wire.decode(reply.get("value"), rbufs, self.r)
         except wire.WireError as err:
             raise TypeError(f"your code returned something the grader cannot read ({err})") from err
 
     def lookup(self, name):
         reply, bufs = self.request({"op": "lookup", "name": name})
         try:
-            return wire.decode(reply.get("value"), bufs, self._resolve)
+            return wire.decode(reply.get("value"), bufs, self.r)
         except wire.WireError as err:
             raise TypeError(f"'{name}' holds something the grader cannot read ({err})") from err
 
     def setname(self, name, value):
         bufs = []
-        self.request({"op": "setname", "name": name, "value": wire.encode(value, bufs, self._handle_of)}, bufs)
+        self.request({"op": "setname", "name": name, "value": wire.encode(value, bufs, self.h)}, bufs)
 
 
 _BUILTINS = set(dir(builtins))
@@ -461,13 +506,23 @@ class TestNamespace(dict):
     def __init__(self, judge):
         super().__init__()
         self.judge = judge
-        self._assigned = set()
+        self._known = {}    # student name -> the value their kernel holds for it
 
     def begin(self):
         """A new test: the student's names are looked up again in their kernel."""
         for name in self.judge.student_names:
             dict.pop(self, name, None)
-        self._assigned = set()
+        self._known = {}
+
+    def sync(self):
+        """Before a call: a student name the test re-bound (``softmax = reference``, also through
+        ``global`` in a function) is put in their kernel, for their later functions to use."""
+        for name in self.judge.student_names:
+            if dict.__contains__(self, name):
+                value = dict.__getitem__(self, name)
+                if self._known.get(name, _KEEP) is not value:
+                    self._known[name] = value
+                    self.judge.setname(name, value)
 
     def end(self):
         for name in self.judge.student_names:
@@ -482,10 +537,7 @@ class TestNamespace(dict):
             raise KeyError(name) from None
         if name not in self.judge.student_names:
             self.judge.from_kernel.add(name)
+        else:
+            self._known[name] = value
         dict.__setitem__(self, name, value)
         return value
-
-    def __setitem__(self, name, value):
-        dict.__setitem__(self, name, value)
-        if name in self.judge.student_names and self.judge.sock is not None:
-            self.judge.setname(name, value)

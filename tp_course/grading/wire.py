@@ -90,7 +90,8 @@ def encode(value, buffers, handle_of, memo=None, depth=0):
     if type(value) is dict and all(type(k) in (str, int) for k in value):
         return {"$dict": [[k, encode(v, buffers, handle_of, memo, depth + 1)] for k, v in value.items()]}
     if type(value) is np.random.Generator and type(value.bit_generator).__name__ in BIT_GENERATORS:
-        return {"$rng": _plain_state(value.bit_generator.state)}
+        rid = getattr(handle_of, "rng_id", lambda g: 0)(value)
+        return {"$rng": _plain_state(value.bit_generator.state), "rid": rid}
     h = handle_of(value)
     return {"$handle": h.hid, "kind": h.kind, "text": h.text}
 
@@ -195,7 +196,9 @@ def decode(obj, buffers, resolve, depth=0, memo=None):
     if "$bytes" in obj:
         return bytes(_buffer(buffers, obj["$bytes"]))
     if "$rng" in obj:
-        return make_generator(obj["$rng"])
+        rid = obj.get("rid", 0)
+        shared = getattr(resolve, "rng_of", None)
+        return shared(rid if type(rid) is int else 0, obj["$rng"]) if shared else make_generator(obj["$rng"])
     if "$handle" in obj:
         if type(obj["$handle"]) is not int:
             raise WireError("bad handle")
