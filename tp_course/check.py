@@ -22,7 +22,7 @@ from nbclient import NotebookClient
 from . import catalogue as cat
 from .grading.execute import JudgedCells, judge_plan
 from .grading.judge import Judge
-from .students import fill, grade_id, is_answer, is_test, solution_text
+from .students import grade_id, is_answer, is_test, solution_text
 
 
 @dataclass

@@ -11,7 +11,8 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -90,6 +91,20 @@ def _report(assignment, sol, blank, runs):
     return failures
 
 
+def _catalogue_runs(root, tmp, env, a):
+    """Run the catalogue of assignment ``a`` on the copies of its notebooks in ``tmp``."""
+    c = cat.load(root, a)
+    entries = c.wrong + c.alternatives
+    notebooks = _notebooks(root, a)
+    owner = {grade_id(c): name for name, src, _ in notebooks for c in src.cells if is_answer(c)}
+    runs = []
+    for i, (name, _, _) in enumerate(notebooks):
+        # each entry runs on the notebook holding its cell; unknown cells are reported by the first
+        mine = [e for e in entries if owner.get(e.cell, notebooks[0][0] if i == 0 else None) == name]
+        runs.append(run_catalogue(Path(tmp) / "source" / a / name, mine, env=env))
+    return a, runs
+
+
 def cmd_check(args):
     root = find_root(args.root)
     chosen = args.assignment or b.assignments(root)
@@ -105,20 +120,9 @@ def cmd_check(args):
         print(f"nbgrader autograde of solution and blank release: {time.time() - t:.1f} s")
         by = {(r.student, r.assignment): r for r in results}
 
-        def catalogue_runs(a):
-            c = cat.load(root, a)
-            entries = c.wrong + c.alternatives
-            notebooks = _notebooks(root, a)
-            owner = {grade_id(c): name for name, src, _ in notebooks for c in src.cells if is_answer(c)}
-            runs = []
-            for i, (name, _, _) in enumerate(notebooks):
-                # each entry runs on the notebook holding its cell; unknown cells are reported by the first
-                mine = [e for e in entries if owner.get(e.cell, notebooks[0][0] if i == 0 else None) == name]
-                runs.append(run_catalogue(Path(tmp) / "source" / a / name, mine, env=env))
-            return a, runs
-
-        with ThreadPoolExecutor(max_workers=args.workers or os.cpu_count()) as pool:
-            for a, runs in pool.map(catalogue_runs, chosen):
+        # one process per assignment: each judge owns its process's warning filters and numpy state
+        with ProcessPoolExecutor(max_workers=args.workers or os.cpu_count()) as pool:
+            for a, runs in pool.map(partial(_catalogue_runs, root, tmp, env), chosen):
                 failures += _report(a, by[("ref_solution", a)], by[("blank_release", a)], runs)
     print(f"\n{'all checks passed' if not failures else f'{failures} check(s) FAILED'}")
     return 1 if failures else 0
@@ -159,6 +163,25 @@ def cmd_demo(args):
     return 0
 
 
+def cmd_student_bundle(args):
+    from .bundle import student_bundle
+    root = find_root(args.root)
+    dest, warnings = student_bundle(root, Path(args.dest), args.assignments or None, make_zip=not args.no_zip)
+    for w in warnings:
+        print("warning:", w)
+    print(f"student bundle in {dest}" + ("" if args.no_zip else f" and {dest.with_suffix('.zip')}"))
+    return 0
+
+
+def cmd_exchange(args):
+    from .exchange import make_exchange, student_config
+    root = make_exchange(args.path)
+    print(f"exchange ready: {root} (mode 1777)\n"
+          f"instructor: export TP_COURSE_EXCHANGE={root}\n"
+          f"students: ~/.jupyter/nbgrader_config.py:\n{student_config(root)}")
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="tp-course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--root", help="course root (default: found from the current folder)")
@@ -177,6 +200,14 @@ def main(argv=None):
     s.add_argument("-w", "--workers", type=int, default=None, help="parallel nbgrader processes (default: cores)")
     s.add_argument("--csv", help="where to write the scores (default: reports/grades.csv)")
     s.set_defaults(func=cmd_grade)
+    s = sub.add_parser("student-bundle", help="what students get: release notebooks, tp_utils, a README (+ zip)")
+    s.add_argument("assignments", nargs="*", help="assignments to include (default: all)")
+    s.add_argument("dest", help="folder to write (replaced); DEST.zip beside it")
+    s.add_argument("--no-zip", action="store_true", help="only the folder")
+    s.set_defaults(func=cmd_student_bundle)
+    s = sub.add_parser("exchange", help="create nbgrader's exchange folder for instructor and students")
+    s.add_argument("path", nargs="?", default="/srv/nbgrader/exchange")
+    s.set_defaults(func=cmd_exchange)
     s = sub.add_parser("demo", help="build, simulate a small class, grade it")
     s.add_argument("-w", "--workers", type=int, default=None)
     s.set_defaults(func=cmd_demo)

@@ -316,8 +316,11 @@ class Judge:
         self.deadline = time.monotonic() + timeout
         printed = io.StringIO()
         self.ns.begin()
+        # what the test prints goes to the cell's output (a builtin of its own, not a global
+        # redirect of sys.stdout: several judges may run in threads of one process)
+        dict.__setitem__(self.ns, "print", lambda *a, file=None, **k: builtins.print(*a, file=file or printed, **k))
         try:
-            with contextlib.redirect_stdout(printed), warnings.catch_warnings():
+            with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 while self._pending:
                     exec(self._pending.pop(0), self.ns)

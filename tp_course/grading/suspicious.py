@@ -30,7 +30,19 @@ def scan(source):
     except SyntaxError:
         return []
     found = []
+    modules = {(a.asname or a.name).split(".")[0]: a.name for n in ast.walk(tree)
+               if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    modules.update({"np": "numpy", "numpy": "numpy", "math": "math", "scipy": "scipy", "tp_utils": "tp_utils"})
     for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else \
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        for t in targets:
+            root = t
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            if t is not root and isinstance(t, ast.Attribute) and isinstance(root, ast.Name) \
+                    and root.id in modules:
+                found.append(f"replaces {ast.unparse(t)}")
         if isinstance(node, ast.Import):
             found += [f"import {a.name}" for a in node.names if a.name.split(".")[0] in MODULES]
         elif isinstance(node, ast.ImportFrom) and node.module:
