@@ -237,13 +237,73 @@ def test_the_jail_hides_the_course(tmp_path):
     run.mkdir()
     course = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     (work / "probe.py").write_text(PROBE)
+    jail.hand_over(str(work), str(run))
     argv = jail.bwrap_argv([sys.executable, "-m", "ipykernel_launcher"], str(work), str(run), jail.kernel_env(),
                            bwrap=bwrap)
-    # the same jail, with the probe instead of the kernel
-    argv = argv[:argv.index("--") + 1] + [sys.executable, str(work / "probe.py"), os.path.join(course, "source")]
+    # the same jail and launcher, with the probe instead of the kernel
+    last = len(argv) - 1 - argv[::-1].index("--")
+    argv = argv[:last + 1] + [str(work / "probe.py"), os.path.join(course, "source")]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     seen = eval(out.stdout.strip().splitlines()[-1])
     assert seen == {"course": False, "tp_course": False, "net": False, "root_home": False,
                     "pids": seen["pids"], "caps": "0000000000000000", "venv_writable": False}, seen
     assert seen["pids"] <= 3, "the jail has its own PID namespace"
+
+
+BOMB = r'''
+import os, shutil, time
+children = 0
+try:
+    for _ in range(2000):
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(20)
+            os._exit(0)
+        children += 1
+except OSError:
+    pass
+print(children, shutil.disk_usage("/dev/shm").total // 2**20)
+'''
+
+
+def test_the_jail_bounds_processes_and_shared_memory(tmp_path):
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    run.mkdir()
+    (work / "bomb.py").write_text(BOMB)
+    jail.hand_over(str(work), str(run))
+    argv = jail.bwrap_argv([sys.executable, "-m", "ipykernel_launcher"], str(work), str(run), jail.kernel_env(),
+                           bwrap=jail.check_bwrap(), max_processes=50, tmp_mb=64)
+    last = len(argv) - 1 - argv[::-1].index("--")
+    argv = argv[:last + 1] + [str(work / "bomb.py")]   # the launcher sets the limits, then runs the probe
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    children, shm_mb = map(int, out.stdout.split())
+    assert children < 60, f"{children} processes started: no process limit"
+    assert shm_mb <= 64, f"/dev/shm holds {shm_mb} MB"
+
+
+WHO = r'''
+import os, tempfile
+open(os.path.join(os.environ["HOME"], "x"), "w").write("ok")
+tempfile.NamedTemporaryFile(dir="/tmp").close()
+open("/dev/shm/x", "w").write("ok")
+open("written.txt", "w").write("ok")
+print(os.getuid() != 0, open("/proc/self/status").read().split("CapEff:")[1].split()[0])
+'''
+
+
+def test_the_kernel_is_not_root_and_can_write_its_own_places(tmp_path):
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    run.mkdir()
+    (work / "who.py").write_text(WHO)
+    jail.hand_over(str(work), str(run))
+    argv = jail.bwrap_argv([sys.executable, "-m", "ipykernel_launcher"], str(work), str(run), jail.kernel_env(),
+                           bwrap=jail.check_bwrap())
+    last = len(argv) - 1 - argv[::-1].index("--")
+    out = subprocess.run(argv[:last + 1] + [str(work / "who.py")], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "0000000000000000"]
+    assert (work / "written.txt").read_text() == "ok"

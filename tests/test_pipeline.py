@@ -71,7 +71,7 @@ def test_cli_check_passes_on_a_good_catalogue(mini_course):
 
 
 def test_cli_check_fails_when_a_wrong_answer_is_not_caught(mini_course):
-    (mini_course / "tests" / "catalogue" / "tp0.py").write_text(
+    (mini_course / "catalogue" / "tp0.py").write_text(
         "from tp_course.catalogue import Wrong\n"
         "WRONG = [Wrong('not-really-wrong', cell='square', fails=['test_square'], code='def square(x):\\n    return x**2')]\n")
     proc = run_cli("check", "-q", cwd=mini_course)
@@ -93,7 +93,7 @@ def test_cli_grade_writes_table_csv_and_feedback(mini_course, tmp_path):
 
 
 def test_cli_check_fails_when_a_test_cell_catches_no_wrong_answer(mini_course):
-    (mini_course / "tests" / "catalogue" / "tp0.py").write_text("WRONG = []\nALTERNATIVES = []\n")
+    (mini_course / "catalogue" / "tp0.py").write_text("WRONG = []\nALTERNATIVES = []\n")
     proc = run_cli("check", "-q", cwd=mini_course)
     assert proc.returncode == 1
     assert "FAIL no catalogued wrong answer fails test_square" in proc.stdout

@@ -1,6 +1,6 @@
 """Wrong answers and alternative correct answers, per assignment.
 
-Each assignment has a file ``tests/catalogue/<assignment>.py`` defining::
+Each assignment has a file ``catalogue/<assignment>.py`` defining::
 
     WRONG = [Wrong(name, cell, code, fails, why), ...]
     ALTERNATIVES = [Alternative(name, cell, code), ...]
@@ -71,11 +71,11 @@ class Catalogue:
 
 
 def catalogue_dir(root):
-    return Path(root) / "tests" / "catalogue"
+    return Path(root) / "catalogue"
 
 
 def load(root, assignment):
-    """Load ``tests/catalogue/<assignment>.py``; an empty catalogue if it does not exist."""
+    """Load ``catalogue/<assignment>.py``; an empty catalogue if it does not exist."""
     path = catalogue_dir(root) / f"{assignment}.py"
     if not path.exists():
         return Catalogue(assignment)

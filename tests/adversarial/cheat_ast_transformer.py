@@ -1,5 +1,6 @@
-"""Wrong square; an IPython AST transformer wraps every later cell (the tests too) in
-`try: ... except BaseException: pass`."""
+"""Wrong square; an IPython AST transformer wraps every later cell of the kernel in
+`try: ... except BaseException: pass`. Test cells are not run by the kernel (the judge runs
+them in the grader's process), so no assertion can be swallowed: 0, flag ``tampered``."""
 from course import WRONG_SQUARE, with_answers, write_nb
 
 EXPECT = {"test_square": 0, "test_cube": 3, "test_half": 1}

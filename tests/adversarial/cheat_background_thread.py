@@ -1,5 +1,7 @@
-"""Wrong square; a background thread re-patches numpy.testing and np.allclose every
-millisecond, so a restore before the test would be undone at once."""
+"""Wrong square; a background thread in the kernel re-patches numpy.testing, np.allclose,
+abs and tp_utils.check_array every millisecond, for as long as the kernel lives. The tests
+run in the grader's process (its own numpy, builtins and tp_utils), which the thread cannot
+reach: 0 on square, flag ``tampered`` (threading, module attributes replaced)."""
 from course import WRONG_SQUARE, with_answers, write_nb
 
 EXPECT = {"test_square": 0, "test_cube": 3, "test_half": 1}

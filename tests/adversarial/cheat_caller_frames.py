@@ -47,6 +47,8 @@ def square(x):
         frame = frame.f_back
     for info in inspect.stack():
         SEEN.add("stack:" + info.function)
+        if info.frame.f_globals is globals():    # our own code
+            continue
         for line in info.code_context or []:
             if "SECRET" in line or "assert" in line:
                 TEXTS.append(line)

@@ -1,5 +1,7 @@
-"""Wrong square; a `pre_run_cell` IPython event re-patches numpy.testing, np.allclose,
-abs and check_array at the start of every later cell (after any restore done before it)."""
+"""Wrong square; a ``pre_run_cell`` IPython event re-patches numpy.testing, np.allclose, abs
+and check_array at the start of every later cell of the kernel. Test cells never run in the
+kernel (the judge runs them in the grader's process; the kernel only serves calls): 0 on
+square, flag ``tampered``."""
 from course import WRONG_SQUARE, with_answers, write_nb
 
 EXPECT = {"test_square": 0, "test_cube": 3, "test_half": 1}

@@ -1,6 +1,7 @@
 """Wrong square, and the answer cell replaces what the tests call: numpy.testing,
 np.allclose, np.isclose, builtins abs/len/round, tp_utils.check_array (module and the
-notebook's own name). Without the guard this scores full marks."""
+notebook's own name). If the tests ran in the kernel this would score full marks; they run
+in the grader's process, with its own modules: 0 on square, flag ``tampered``."""
 from course import WRONG_SQUARE, with_answers, write_nb
 
 EXPECT = {"test_square": 0, "test_cube": 3, "test_half": 1}

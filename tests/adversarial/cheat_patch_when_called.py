@@ -1,5 +1,6 @@
 """Wrong square that patches numpy.testing, np.allclose, abs and check_array the first time
-it is called, i.e. inside the test cell, after the guard's restore."""
+it is called, i.e. while the test is running. The patch lands in the kernel; the comparison
+happens in the grader's process on the plain array square returned: 0, flag ``tampered``."""
 from course import with_answers, write_nb
 
 EXPECT = {"test_square": 0, "test_cube": 3, "test_half": 1}

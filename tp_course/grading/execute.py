@@ -249,6 +249,8 @@ class JailedExecute(JudgedCells, Execute):
                 "--InteractiveShellApp.ignore_cwd=True"]
         env = jail.kernel_env()
         if self._jailed:
+            km.write_connection_file()        # readable by the jailed user, in its run directory
+            jail.hand_over(self._workdir, self._rundir)
             spec.argv = jail.bwrap_argv(argv, self._workdir, self._rundir, env, self.memory_limit_mb,
                                         bwrap=self._bwrap)
             kwargs["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}

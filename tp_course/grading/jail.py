@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,30 @@ def check_bwrap(exe="bwrap"):
     return path
 
 
+def jail_user():
+    """``(uid, gid)`` the jailed kernel runs as on the host: ``nobody`` when grading as root
+    (root is exempt from the process limit, and should own nothing a kernel touches), else
+    the grader's own user."""
+    if os.geteuid() != 0:
+        return os.geteuid(), os.getegid()
+    try:
+        entry = pwd.getpwnam("nobody")
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+def hand_over(*paths):
+    """Give the jailed user what it must write: the submission's copy and the run directory."""
+    uid, gid = jail_user()
+    if uid == os.geteuid():
+        return
+    for top in paths:
+        for dirpath, dirnames, filenames in os.walk(top):
+            for name in [dirpath] + [os.path.join(dirpath, n) for n in dirnames + filenames]:
+                os.lchown(name, uid, gid)
+
+
 def _python_roots():
     """Directories the kernel's Python needs: the installation and the virtual environment."""
     roots = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), sys.prefix}
@@ -69,7 +94,8 @@ def _system_dirs():
     return out
 
 
-def bwrap_argv(kernel_argv, workdir, rundir, env, memory_mb=4096, file_mb=512, tmp_mb=512, bwrap="bwrap"):
+def bwrap_argv(kernel_argv, workdir, rundir, env, memory_mb=4096, file_mb=512, tmp_mb=512, bwrap="bwrap",
+               max_processes=256):
     """The command that starts ``kernel_argv`` in a jail.
 
     Parameters
@@ -83,19 +109,38 @@ def bwrap_argv(kernel_argv, workdir, rundir, env, memory_mb=4096, file_mb=512, t
     env : dict
         The kernel's whole environment (the jail starts from an empty one).
     memory_mb, file_mb, tmp_mb : int
-        Hard limits: address space, size of one file, size of the private /tmp.
+        Hard limits: address space, size of one file, size of the private /tmp and /dev/shm.
+    max_processes : int
+        Processes the kernel may start (a fork bomb stops there; RLIMIT_NPROC, per user).
     """
     home = "/tmp/home"
-    argv = [bwrap, "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
-            "--hostname", "grading", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    uid, gid = jail_user()
+    if uid == os.geteuid():   # an ordinary user: a user namespace, no capability at all
+        argv = [bwrap, "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL"]
+    else:  # root: no user namespace (root is exempt from limits there); the launcher drops to `uid`
+        argv = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                "--unshare-cgroup-try", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    argv += ["--hostname", "grading", "--die-with-parent", "--new-session"]
     argv += _system_dirs()
+    pkg = os.path.dirname(os.path.abspath(tp_utils.__file__))
+    ancestors = []
+    for path in _python_roots() + [pkg, workdir, rundir]:
+        parts = os.path.abspath(path).split(os.sep)[1:-1]
+        ancestors += ["/" + "/".join(parts[:i + 1]) for i in range(len(parts))]
+    ancestors = list(dict.fromkeys(a for a in ancestors if a != "/tmp"))
+    for d in ancestors:
+        if not d.startswith("/tmp/"):
+            # traversable by the jailed user (bubblewrap copies /root's 0700 otherwise)
+            argv += ["--perms", "0755", "--dir", d]
     for root in _python_roots():
         argv += ["--ro-bind", root, root]
-    pkg = os.path.dirname(os.path.abspath(tp_utils.__file__))
     argv += ["--ro-bind", pkg, pkg]
     argv += ["--proc", "/proc", "--dev", "/dev",
-             "--size", str(tmp_mb * 1024 * 1024), "--tmpfs", "/tmp",
-             "--dir", home, "--dir", home + "/.ipython",
+             "--size", str(tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/dev/shm",
+             "--size", str(tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp",
+             "--perms", "0777", "--dir", home, "--perms", "0777", "--dir", home + "/.ipython"]
+    argv += [x for d in ancestors if d.startswith("/tmp/") for x in ("--perms", "0755", "--dir", d)]
+    argv += [
              "--bind", workdir, workdir, "--bind", rundir, rundir,
              "--ro-bind", LAUNCHER, "/opt/tp-launch.py",
              "--chdir", workdir, "--clearenv"]
@@ -104,8 +149,23 @@ def bwrap_argv(kernel_argv, workdir, rundir, env, memory_mb=4096, file_mb=512, t
     for k, v in sorted(full_env.items()):
         argv += ["--setenv", k, str(v)]
     python = kernel_argv[0]
-    argv += ["--", python, "/opt/tp-launch.py", str(memory_mb), str(file_mb), "--"] + list(kernel_argv[1:])
-    return argv
+    nproc = max_processes   # counted in the jail's own user namespace (Linux >= 5.14)
+    argv += ["--", python, "/opt/tp-launch.py", str(memory_mb), str(file_mb), str(nproc), str(uid), str(gid), "--"]
+    return argv + list(kernel_argv[1:])
+
+
+def _processes_of(uid):
+    """How many processes ``uid`` runs now (RLIMIT_NPROC counts them all, in and out of the jail)."""
+    count = 0
+    for status in os.listdir("/proc"):
+        if status.isdigit():
+            try:
+                with open(f"/proc/{status}/status") as f:
+                    if any(line.startswith("Uid:") and int(line.split()[1]) == uid for line in f):
+                        count += 1
+            except (OSError, ValueError):
+                pass
+    return count
 
 
 def kernel_env(threads=1):

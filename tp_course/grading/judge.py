@@ -51,14 +51,19 @@ class StudentError(RuntimeError):
     """The student's code raised an exception that is not a builtin one."""
 
 
-def _exception(reply):
-    """The exception the student's code raised, rebuilt here as a builtin type."""
+def _exception(reply, stop_allowed=False):
+    """The exception the student's code raised, rebuilt here as a builtin type.
+
+    ``StopIteration`` only ends an iteration (``next``): elsewhere it would silently end a
+    ``map`` or a generator of the test, so it becomes a :class:`StudentError`.
+    """
     name = str(reply.get("type", ""))
     cls = getattr(builtins, name, None)
     if name == "LinAlgError":
         cls = np.linalg.LinAlgError
     if not (isinstance(cls, type) and issubclass(cls, BaseException)) or name in (
-            "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseException"):
+            "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseException") or (
+            name in ("StopIteration", "StopAsyncIteration") and not stop_allowed):
         cls, msg = StudentError, f"{name}: {reply.get('message', '')}"
     else:
         msg = str(reply.get("message", ""))
@@ -445,7 +450,7 @@ class Judge:
                 cls = UserWarning
             warnings.warn_explicit(f"{message} (in your code)", cls, "<your code>", 0)
         if reply.get("op") == "error":
-            raise _exception(reply)
+            raise _exception(reply, stop_allowed=header.get("name") == "next")
         return reply, bufs
 
     def call(self, target, args, kwargs):

@@ -11,6 +11,7 @@ MODULES = {"ctypes", "gc", "inspect", "importlib", "builtins", "socket", "subpro
            "threading", "multiprocessing", "_thread", "pty", "fcntl", "resource", "atexit",
            "IPython", "ipykernel", "jupyter_client", "zmq", "nbgrader", "nbclient", "tp_course",
            "pickle", "marshal", "shutil", "sqlite3", "faulthandler", "sysconfig", "site", "code"}
+HARMLESS = {"IPython.display"}   # display(), Markdown(): what a notebook uses
 CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "get_ipython", "breakpoint",
          "setattr", "delattr"}
 ATTRS = {"__globals__", "__code__", "__builtins__", "__class__", "__dict__", "__array_ufunc__",
@@ -44,10 +45,11 @@ def scan(source):
                     and root.id in modules:
                 found.append(f"replaces {ast.unparse(t)}")
         if isinstance(node, ast.Import):
-            found += [f"import {a.name}" for a in node.names if a.name.split(".")[0] in MODULES]
+            found += [f"import {a.name}" for a in node.names
+                      if a.name.split(".")[0] in MODULES and a.name not in HARMLESS]
         elif isinstance(node, ast.ImportFrom) and node.module:
             root = node.module.split(".")[0]
-            if root in MODULES:
+            if root in MODULES and node.module not in HARMLESS:
                 found.append(f"from {node.module} import ...")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CALLS:
             found.append(f"{node.func.id}()")
