@@ -14,7 +14,7 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 from tp_course.grading import jail, wire
-from tp_course.grading.judge import Judge, Remote
+from tp_course.grading.judge import Judge
 
 KERNEL_CODE = '''
 import numpy as np
@@ -204,6 +204,22 @@ def test_wire_frames_are_bounded():
         wire.recv(b)
 
 
+def _in_jail(tmp_path, script, *args, **limits):
+    """Run ``script`` in the grading jail, through its launcher (limits, user), as a kernel would be."""
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    run.mkdir()
+    (work / "probe.py").write_text(script)
+    jail.hand_over(str(work), str(run))
+    argv = jail.bwrap_argv([sys.executable, "-m", "ipykernel_launcher"], str(work), str(run), jail.kernel_env(),
+                           bwrap=jail.check_bwrap(), **limits)
+    last = len(argv) - 1 - argv[::-1].index("--")
+    out = subprocess.run(argv[:last + 1] + [str(work / "probe.py"), *args], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout, work
+
+
 PROBE = r'''
 import glob, os, socket, sys
 seen = {"course": os.path.exists(sys.argv[1]), "tp_course": True, "net": True, "root_home": os.path.exists("/root/.bashrc")}
@@ -229,23 +245,12 @@ print(seen)
 
 def test_the_jail_hides_the_course(tmp_path):
     try:
-        bwrap = jail.check_bwrap()
+        jail.check_bwrap()
     except jail.JailUnavailable as err:
         pytest.fail(f"bubblewrap must work for grading: {err}")
-    work, run = tmp_path / "work", tmp_path / "run"
-    work.mkdir()
-    run.mkdir()
     course = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    (work / "probe.py").write_text(PROBE)
-    jail.hand_over(str(work), str(run))
-    argv = jail.bwrap_argv([sys.executable, "-m", "ipykernel_launcher"], str(work), str(run), jail.kernel_env(),
-                           bwrap=bwrap)
-    # the same jail and launcher, with the probe instead of the kernel
-    last = len(argv) - 1 - argv[::-1].index("--")
-    argv = argv[:last + 1] + [str(work / "probe.py"), os.path.join(course, "source")]
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    seen = eval(out.stdout.strip().splitlines()[-1])
+    stdout, _ = _in_jail(tmp_path, PROBE, os.path.join(course, "source"))
+    seen = eval(stdout.strip().splitlines()[-1])
     assert seen == {"course": False, "tp_course": False, "net": False, "root_home": False,
                     "pids": seen["pids"], "caps": "0000000000000000", "venv_writable": False}, seen
     assert seen["pids"] <= 3, "the jail has its own PID namespace"
@@ -268,18 +273,8 @@ print(children, shutil.disk_usage("/dev/shm").total // 2**20)
 
 
 def test_the_jail_bounds_processes_and_shared_memory(tmp_path):
-    work, run = tmp_path / "work", tmp_path / "run"
-    work.mkdir()
-    run.mkdir()
-    (work / "bomb.py").write_text(BOMB)
-    jail.hand_over(str(work), str(run))
-    argv = jail.bwrap_argv([sys.executable, "-m", "ipykernel_launcher"], str(work), str(run), jail.kernel_env(),
-                           bwrap=jail.check_bwrap(), max_processes=50, tmp_mb=64)
-    last = len(argv) - 1 - argv[::-1].index("--")
-    argv = argv[:last + 1] + [str(work / "bomb.py")]   # the launcher sets the limits, then runs the probe
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    children, shm_mb = map(int, out.stdout.split())
+    stdout, _ = _in_jail(tmp_path, BOMB, max_processes=50, tmp_mb=64)
+    children, shm_mb = map(int, stdout.split())
     assert children < 60, f"{children} processes started: no process limit"
     assert shm_mb <= 64, f"/dev/shm holds {shm_mb} MB"
 
@@ -295,15 +290,6 @@ print(os.getuid() != 0, open("/proc/self/status").read().split("CapEff:")[1].spl
 
 
 def test_the_kernel_is_not_root_and_can_write_its_own_places(tmp_path):
-    work, run = tmp_path / "work", tmp_path / "run"
-    work.mkdir()
-    run.mkdir()
-    (work / "who.py").write_text(WHO)
-    jail.hand_over(str(work), str(run))
-    argv = jail.bwrap_argv([sys.executable, "-m", "ipykernel_launcher"], str(work), str(run), jail.kernel_env(),
-                           bwrap=jail.check_bwrap())
-    last = len(argv) - 1 - argv[::-1].index("--")
-    out = subprocess.run(argv[:last + 1] + [str(work / "who.py")], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["True", "0000000000000000"]
+    stdout, work = _in_jail(tmp_path, WHO)
+    assert stdout.split() == ["True", "0000000000000000"]
     assert (work / "written.txt").read_text() == "ok"

@@ -228,7 +228,7 @@ def _autograde(course_dir, env, student, assignment, logs, timeout=None):
     log = logs / f"autograde-{student}-{assignment}.log"
     args = ["autograde", assignment, f"--student={student}", "--force"]
     proc = nbgrader(args, course_dir, env, check=False, log=log, timeout=timeout)
-    if proc.returncode > 0 and "database is locked" in proc.stdout:
+    if proc.returncode > 0 and ("database is locked" in proc.stdout or "UNIQUE constraint failed" in proc.stdout):
         proc = nbgrader(args, course_dir, env, check=False, log=log, timeout=timeout)  # SQLite was busy: once more
     return proc, log
 
@@ -331,6 +331,11 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
         return job, _autograde(course_dir, env, *job, logs, timeout)
 
     runnable = [job for job in jobs if job[1] in known]  # for the others, inspect_submission says why
+    # one writer creates the students: two autograde processes of one new student would race
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url(course_dir, env)) as gb:
+        for student in sorted({s for s, _ in runnable}):
+            gb.update_or_create_student(student)
     outcome = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         try:

@@ -232,12 +232,7 @@ def _dispatch(header, buffers):
                 st.originals[name] = ns.get(name, MISSING)
             ns[name] = _dec(header.get("value"), buffers)
         elif op == "restore":
-            for name, value in st.originals.items():
-                if value is MISSING:
-                    ns.pop(name, None)
-                else:
-                    ns[name] = value
-            st.originals = {}
+            _restore_names()
         elif op in ("call", "op"):
             args = _dec(header.get("args", []), buffers)
             kwargs = _dec(header.get("kwargs", {"$dict": []}), buffers)
@@ -277,6 +272,17 @@ def _dispatch(header, buffers):
                             "traceback": "".join(tb)[-5000:], "rngs": _rng_states(bufs)}, bufs)
 
 
+def _restore_names():
+    """Give the student's namespace back the names the judge replaced during the test."""
+    st, ns = _state(), _namespace()
+    for name, value in st.originals.items():
+        if value is MISSING:
+            ns.pop(name, None)
+        else:
+            ns[name] = value
+    st.originals = {}
+
+
 def serve(path):
     """Answer the judge's requests on the Unix socket ``path`` until it says "end"."""
     st = _state()
@@ -293,13 +299,7 @@ def serve(path):
                 break
             _dispatch(header, buffers)
     finally:
-        ns = _namespace()
-        for name, value in st.originals.items():
-            if value is MISSING:
-                ns.pop(name, None)
-            else:
-                ns[name] = value
-        st.originals = {}
+        _restore_names()
         st.sock = None
         st.session += 1
         sock.close()
