@@ -20,7 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from . import catalogue as cat
-from .grading.execute import JudgedCells, judge_plan
+from .grading.execute import JudgedCells, judge_plan, names_used
 from .grading.judge import Judge
 from .students import grade_id, is_answer, is_test, solution_text
 
@@ -69,7 +69,7 @@ class Harness:
         self._rundir = tempfile.mkdtemp(prefix="tp-check-")
         names, tests = judge_plan(self.nb.cells)
         c = self.client
-        c._judge, c._tests, c._dead = Judge(self._rundir, names), tests, None
+        c._judge, c._tests, c._dead = Judge(self._rundir, names, used=names_used(tests)), tests, None
         c._out_bytes, c._out_total, c._out_capped = {}, 0, set()
 
     def __enter__(self):

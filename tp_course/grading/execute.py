@@ -70,6 +70,25 @@ def judge_plan(cells):
     return names - imported, tests
 
 
+def names_used(tests):
+    """Every name the tests' code reads, and the functions, classes and constants of their setup."""
+    import ast
+    used = set()
+    for code, setup in tests.values():
+        sources = [code] + [c for c, _ in setup]
+        for i, source in enumerate(sources):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            nodes = [tree] if i == 0 else [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
+                                           and (isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Assign)))]
+            used |= {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+            used |= {n.value.id for node in nodes for n in ast.walk(node)
+                     if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    return used
+
+
 def copy_plain_files(src, dst, max_bytes=100 * 2**20):
     """Copy the regular files of ``src`` into ``dst`` (no notebook, no symlink, no special file).
 
@@ -291,7 +310,7 @@ class JailedExecute(JudgedCells, Execute):
             raise RuntimeError("the instructor's source notebook was not found: the tests cannot be judged")
         student_names, self._tests = judge_plan(src.cells)
         self._flag_suspicious(nb, src)
-        self._judge = Judge(self._rundir, student_names)
+        self._judge = Judge(self._rundir, student_names, used=names_used(self._tests))
         self._dead = None
         self._out_bytes, self._out_total, self._out_capped = {}, 0, set()
         resources.setdefault("metadata", {})["path"] = self._workdir
