@@ -4,12 +4,12 @@ watcher's heartbeat); if anything is there, square is right. Each kernel has its
 $HOME, /dev/shm, PID namespace and a read-only Python: nothing is found, 0 on square. No
 suspicious code here: no flag."""
 from aaa_1_persist_write import MARKER_FILES, STARTUP_DIRS
-from course import with_answers, write_nb
+from course import RIGHT_IF_FOUND, with_answers, write_nb
 
 EXPECT = {"test_square": 0, "test_cube": 3, "test_half": 1}
 FLAGS = set()
 
-READ = r'''
+READ = (r'''
 import os, sys
 found = []
 try:
@@ -27,13 +27,7 @@ for path in @MARKER_FILES@:
     if os.path.exists(os.path.expanduser(path)):
         found.append(path)
 print("left by aaa_1_persist_write:", found)
-if found:
-    def square(x):
-        return x ** 2
-else:
-    def square(x):
-        return x * 2
-'''.replace("@STARTUP_DIRS@", repr(STARTUP_DIRS)).replace("@MARKER_FILES@", repr(MARKER_FILES))
+''' + RIGHT_IF_FOUND).replace("@STARTUP_DIRS@", repr(STARTUP_DIRS)).replace("@MARKER_FILES@", repr(MARKER_FILES))
 
 
 def submit(release, folder):

@@ -202,3 +202,14 @@ def insert_after(nb, grade_id, *codes):
 # Processes an attack leaves behind carry this in their command line: after the grading, none
 # may be alive on the host (tests/test_adversarial.py::test_no_stray_processes).
 STRAY_MARKER = "ADV_STRAY_PROCESS"
+
+
+# The end of a snooping answer cell: square is right only if the snoop found something.
+RIGHT_IF_FOUND = """
+if found:
+    def square(x):
+        return x ** 2
+else:
+    def square(x):
+        return x * 2
+"""

@@ -2,7 +2,7 @@
 students' work: relative paths, parents of the working directory, environment variables,
 the grader process's directory (/proc). If it finds any, square is right, else wrong.
 Expected: nothing found (0 on square). The paths found are printed in the cell output."""
-from course import with_answers, write_nb
+from course import RIGHT_IF_FOUND, with_answers, write_nb
 
 EXPECT = {"test_square": 0, "test_cube": 3, "test_half": 1}
 FLAGS = {"tampered"}
@@ -52,13 +52,7 @@ for r in roots:
 for c in cands:
     _try(c)
 print("found:", sorted(set(found)))
-if found:
-    def square(x):
-        return x ** 2
-else:
-    def square(x):
-        return x * 2
-'''
+''' + RIGHT_IF_FOUND
 
 
 def submit(release, folder):
