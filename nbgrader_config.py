@@ -17,7 +17,7 @@ c.ExecutePreprocessor.timeout = int(os.environ.get("TP_COURSE_CELL_TIMEOUT", "60
 c.ExecutePreprocessor.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
-# --- grading defenses (issue 7) ---
+# --- grading defenses (issue 10: jail + outside judge) ---
 # See tp_course/grading/: these hold for `tp-course grade`, plain `nbgrader autograde`
 # and the formgrader alike. Flags land in each autograded notebook's
 # metadata["tp_course"]["flags"].

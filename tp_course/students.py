@@ -64,7 +64,7 @@ def write(nb, path):
 
 
 CHEAT = """
-# "make every test pass": what the grading defenses must undo
+# "make every test pass": useless against the judge (tests run outside the kernel), flagged tampered
 import numpy as _np, tp_utils.testing as _t
 _np.testing.assert_allclose = lambda *a, **k: None
 _np.allclose = lambda *a, **k: True
