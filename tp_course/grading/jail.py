@@ -128,19 +128,16 @@ def bwrap_argv(kernel_argv, workdir, rundir, env, memory_mb=4096, file_mb=512, t
         parts = os.path.abspath(path).split(os.sep)[1:-1]
         ancestors += ["/" + "/".join(parts[:i + 1]) for i in range(len(parts))]
     ancestors = list(dict.fromkeys(a for a in ancestors if a != "/tmp"))
-    for d in ancestors:
-        if not d.startswith("/tmp/"):
-            # traversable by the jailed user (bubblewrap copies /root's 0700 otherwise)
-            argv += ["--perms", "0755", "--dir", d]
-    for root in _python_roots():
-        argv += ["--ro-bind", root, root]
-    argv += ["--ro-bind", pkg, pkg]
+    # the private /tmp first, then every bind (a course or a venv under /tmp stays visible)
     argv += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/dev/shm",
              "--size", str(tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp",
              "--perms", "0777", "--dir", home, "--perms", "0777", "--dir", home + "/.ipython"]
-    argv += [x for d in ancestors if d.startswith("/tmp/") for x in ("--perms", "0755", "--dir", d)]
-    argv += [
+    for d in ancestors:  # traversable by the jailed user (bubblewrap copies /root's 0700 otherwise)
+        argv += ["--perms", "0755", "--dir", d]
+    for root in _python_roots():
+        argv += ["--ro-bind", root, root]
+    argv += ["--ro-bind", pkg, pkg,
              "--bind", workdir, workdir, "--bind", rundir, rundir,
              "--ro-bind", LAUNCHER, "/opt/tp-launch.py",
              "--chdir", workdir, "--clearenv"]
