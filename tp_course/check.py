@@ -20,8 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from . import catalogue as cat
-from .grading.execute import JudgedCells, judge_plan, names_used
-from .grading.judge import Judge
+from .grading.execute import JudgedCells
 from .students import grade_id, is_answer, is_test, solution_text
 
 
@@ -67,10 +66,7 @@ class Harness:
         self.answers = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_answer(c) and c.cell_type == "code"}
         self.tests = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_test(c)}
         self._rundir = tempfile.mkdtemp(prefix="tp-check-")
-        names, tests = judge_plan(self.nb.cells)
-        c = self.client
-        c._judge, c._tests, c._dead = Judge(self._rundir, names, used=names_used(tests)), tests, None
-        c._out_bytes, c._out_total, c._out_capped = {}, 0, set()
+        self.client._init_judging(self._rundir, self.nb.cells)
 
     def __enter__(self):
         # the kernel's own stderr (e.g. ipykernel's TCP notice) would clutter the check's table;

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from tqdm.auto import tqdm
 
 from .build import course_env, nbgrader, stop_all
 from .grading.flags import read_flags
+from .grading.staging import copy_folder, link_target
 
 
 @dataclass
@@ -51,69 +51,6 @@ NAME = re.compile(r"[\w .@+-]+")   # a student or assignment folder name nbgrade
 
 def _setting(env, name, default):
     return float((env or {}).get(name) or os.environ.get(name) or default)
-
-
-def _link_target(path):
-    try:
-        return os.readlink(path)
-    except OSError:
-        return "?"
-
-
-def _copy_file(src, dst, size):
-    """Copy at most ``size`` bytes of the regular file ``src``, opened without following a link."""
-    fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    with open(fd, "rb") as f, open(dst, "xb") as out:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{src} is no longer a regular file")
-        while size > 0 and (chunk := f.read(min(size, 1 << 20))):
-            out.write(chunk)
-            size -= len(chunk)
-
-
-def _stage_one(src, dst, rel, max_bytes, max_files):
-    """Copy one submission folder ``src`` to ``dst`` (``None``: clean ``src`` in place).
-
-    Only folders and regular files are kept, up to ``max_bytes`` and ``max_files``;
-    the rest is left out (removed, in place) and flagged. ``rel`` names ``src``
-    in the flags. Returns the flags; never raises for what is in ``src``.
-    """
-    flags, total, count = [], 0, 0
-    todo = [Path()]
-    while todo:
-        sub = todo.pop()
-        try:
-            entries = sorted(os.scandir(src / sub), key=lambda e: e.name)
-        except OSError as exc:
-            flags.append(f"unreadable folder: {rel / sub} ({exc.strerror})")
-            continue
-        for e in entries:
-            name = rel / sub / e.name
-            try:
-                if e.is_dir(follow_symlinks=False):
-                    if dst is not None:
-                        (dst / sub / e.name).mkdir()
-                    todo.append(sub / e.name)
-                    continue
-                size = e.stat(follow_symlinks=False).st_size
-                if e.is_symlink():
-                    flag = f"symlink removed: {name} -> {_link_target(e.path)}"
-                elif not e.is_file(follow_symlinks=False):
-                    flag = f"special file removed: {name} (FIFO, socket or device; only regular files are graded)"
-                elif total + size > max_bytes or count >= max_files:
-                    flag = (f"file skipped: {name} ({size / 1e6:.1f} MB): a submission is capped at "
-                            f"{max_bytes / 1e6:g} MB and {max_files} files")
-                else:
-                    total, count = total + size, count + 1
-                    if dst is not None:
-                        _copy_file(e.path, dst / sub / e.name, size)
-                    continue
-                flags.append(flag)
-                if dst is None:  # in place: what is flagged goes
-                    os.unlink(e.path)
-            except OSError as exc:
-                flags.append(f"file skipped: {name} ({exc.strerror or exc})")
-    return flags
 
 
 def stage_submissions(src, dst=None, max_bytes=MAX_SUBMISSION_MB * 1e6, max_files=MAX_FILES):
@@ -143,7 +80,7 @@ def stage_submissions(src, dst=None, max_bytes=MAX_SUBMISSION_MB * 1e6, max_file
                                            f"space and . @ + - _ only): nothing graded")]
             continue
         if student.is_symlink():
-            found[(student.name, "-")] = [(f"symlink removed: {student.name} -> {_link_target(student.path)}: "
+            found[(student.name, "-")] = [(f"symlink removed: {student.name} -> {link_target(student.path)}: "
                                            f"a student folder must be a real folder, nothing graded")]
             if dst is None:
                 os.unlink(student.path)
@@ -162,12 +99,12 @@ def stage_submissions(src, dst=None, max_bytes=MAX_SUBMISSION_MB * 1e6, max_file
             try:
                 out = None if dst is None else _fresh_dir(dst, rel)
                 if a.is_symlink():
-                    found[key] = [f"symlink removed: {rel} -> {_link_target(a.path)}"]
+                    found[key] = [f"symlink removed: {rel} -> {link_target(a.path)}"]
                     if dst is None:  # leave an empty submission, graded 0
                         os.unlink(a.path)
                         os.mkdir(a.path)
                 else:
-                    found[key] = _stage_one(Path(a.path), out, rel, max_bytes, max_files)
+                    found[key] = copy_folder(Path(a.path), out, rel, max_bytes, max_files)
             except OSError as exc:
                 found[key] = [f"could not copy the submission: {exc}"]
     return found
@@ -332,8 +269,7 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
 
     runnable = [job for job in jobs if job[1] in known]  # for the others, inspect_submission says why
     # one writer creates the students: two autograde processes of one new student would race
-    from nbgrader.api import Gradebook
-    with Gradebook(db_url(course_dir, env)) as gb:
+    with _gradebook(course_dir, env) as gb:
         for student in sorted({s for s, _ in runnable}):
             gb.update_or_create_student(student)
     outcome = {}

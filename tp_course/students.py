@@ -9,6 +9,8 @@ import re
 
 import nbformat
 
+from .grading.source import is_test_cell as is_test  # noqa: F401  (one definition, in grading)
+
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
 
 
@@ -25,9 +27,6 @@ def is_answer(cell):
     return bool(cell.metadata.get("nbgrader", {}).get("solution"))
 
 
-def is_test(cell):
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def fill(release_nb, source_nb, extra=None, blank=()):

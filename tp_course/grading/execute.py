@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import os
+import ast
 import shutil
-import stat
 import sys
 import tempfile
 import time
+from pathlib import Path
 from queue import Empty
 
 import nbformat
@@ -30,17 +31,13 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
 from .flags import add_flag
-from .source import _defined_names, _imports, _read_source_notebook
+from .source import _defined_names, _imports, _read_source_notebook, is_test_cell
 from . import jail
 from .judge import Judge, JudgeError, JudgeTimeout
+from .staging import copy_folder
 from .suspicious import scan
 
 JUDGE_TAG = "judge"   # a read-only cell the judge runs whole (data the tests need)
-
-
-def is_test_cell(cell):
-    """An auto-graded test cell (nbgrader ``grade`` and not ``solution``, code)."""
-    return cell.cell_type == "code" and nbutils.is_grade(cell) and not nbutils.is_solution(cell)
 
 
 def judge_plan(cells):
@@ -72,7 +69,6 @@ def judge_plan(cells):
 
 def names_used(tests):
     """Every name the tests' code reads, and the functions, classes and constants of their setup."""
-    import ast
     used = set()
     for code, setup in tests.values():
         sources = [code] + [c for c, _ in setup]
@@ -81,40 +77,12 @@ def names_used(tests):
                 tree = ast.parse(source)
             except SyntaxError:
                 continue
-            nodes = [tree] if i == 0 else [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
-                                           and (isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Assign)))]
+            nodes = [tree] if i == 0 else [n for n in tree.body
+                                           if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Assign))]
             used |= {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
             used |= {n.value.id for node in nodes for n in ast.walk(node)
                      if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
     return used
-
-
-def copy_plain_files(src, dst, max_bytes=100 * 2**20):
-    """Copy the regular files of ``src`` into ``dst`` (no notebook, no symlink, no special file).
-
-    Returns the list of what was left out, in words.
-    """
-    skipped, total = [], 0
-    os.makedirs(dst, exist_ok=True)
-    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
-        rel = os.path.relpath(dirpath, src)
-        for d in list(dirnames):
-            if os.path.islink(os.path.join(dirpath, d)) or d.startswith(".ipynb_checkpoints"):
-                dirnames.remove(d)
-                skipped.append(os.path.join(rel, d))
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            st = os.lstat(path)
-            if name.endswith(".ipynb"):
-                continue
-            if not stat.S_ISREG(st.st_mode) or total + st.st_size > max_bytes:
-                skipped.append(os.path.normpath(os.path.join(rel, name)))
-                continue
-            total += st.st_size
-            target = os.path.join(dst, rel, name)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(path, target, follow_symlinks=False)
-    return skipped
 
 
 class JudgedCells:
@@ -123,6 +91,13 @@ class JudgedCells:
 
     unresponsive_grace = 10
     output_limit = notebook_output_limit = 10 ** 9
+
+    def _init_judging(self, rundir, source_cells):
+        """The judge of one notebook, from the instructor's source cells; fresh budgets."""
+        student_names, self._tests = judge_plan(source_cells)
+        self._judge = Judge(rundir, student_names, used=names_used(self._tests))
+        self._dead = None
+        self._out_bytes, self._out_total, self._out_capped = {}, 0, set()
 
     def _flag(self, flag, cell, detail):
         add_flag(self.nb, flag, cell, detail)
@@ -170,8 +145,7 @@ class JudgedCells:
                 return msg
         raise TimeoutError("no reply")
 
-    def _stop_kernel(self, where):
-        self._dead = where
+    def _stop_kernel(self):
         try:
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:
@@ -194,7 +168,8 @@ class JudgedCells:
             self._died(gid, where)
         except Exception:
             self._flag("crash", None, f"the kernel did not stop after the timeout at {where}; it was shut down")
-            self._stop_kernel(where)
+            self._dead = where
+            self._stop_kernel()
 
     def _died(self, gid, where):
         if self._dead is None:
@@ -251,6 +226,7 @@ class JailedExecute(JudgedCells, Execute):
                                help="Seconds for the whole notebook; the cells after it score 0.").tag(config=True)
     output_limit = Integer(1_000_000, help="Bytes of output kept per cell.").tag(config=True)
     notebook_output_limit = Integer(20_000_000, help="Bytes of output kept per notebook.").tag(config=True)
+    max_copy_mb = Integer(100, help="Megabytes of the submission's folder copied for its kernel.").tag(config=True)
     max_code_cells = Integer(400, help="Code cells run at most (the rest are not run).").tag(config=True)
     start_attempts = Integer(3, help="Kernel starts tried before the submission is given up.").tag(config=True)
     unresponsive_grace = Integer(10, help="Seconds a kernel gets to answer after an interrupt.").tag(config=True)
@@ -301,18 +277,15 @@ class JailedExecute(JudgedCells, Execute):
         self._workdir = os.path.join(self._scratch, "work")
         self._rundir = os.path.join(self._scratch, "run")
         os.makedirs(self._rundir)
-        skipped = copy_plain_files(path, self._workdir)
+        os.makedirs(self._workdir)
+        skipped = copy_folder(Path(path), Path(self._workdir), Path("."), self.max_copy_mb * 1e6, 10_000)
         if skipped:
-            add_flag(nb, "bad-file", None, "not copied for grading (symlink or special file): "
-                     + ", ".join(skipped[:10]))
+            add_flag(nb, "bad-file", None, "not copied for grading: " + "; ".join(skipped[:10]))
         src = _read_source_notebook(self, resources)
         if src is None:
             raise RuntimeError("the instructor's source notebook was not found: the tests cannot be judged")
-        student_names, self._tests = judge_plan(src.cells)
         self._flag_suspicious(nb, src)
-        self._judge = Judge(self._rundir, student_names, used=names_used(self._tests))
-        self._dead = None
-        self._out_bytes, self._out_total, self._out_capped = {}, 0, set()
+        self._init_judging(self._rundir, src.cells)
         resources.setdefault("metadata", {})["path"] = self._workdir
         NotebookClient.__init__(self, nb, km)
         self.error_on_timeout = {
@@ -395,7 +368,6 @@ class JailedExecute(JudgedCells, Execute):
                 self._run_cell(cell, resources, index, gid, where)
 
     def _run_cell(self, cell, resources, index, gid, where):
-        saved = self.timeout
         try:
             self.preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -405,13 +377,10 @@ class JailedExecute(JudgedCells, Execute):
             return
         except (CellTimeoutError, TimeoutError) as err:
             self._error(cell, "CellTimeoutError", f"no answer from the kernel ({err})")
-        finally:
-            self.timeout = saved
         cell = self.nb.cells[index]
         if getattr(self, "_exit_asked", False):   # exit(): the kernel shuts down soon; stop it now
             self._exit_asked = False
-            self._stop_kernel(where)
-            self._dead = None
+            self._stop_kernel()
             return self._died(gid, where)
         enames = [o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if "MemoryError" in enames:
@@ -423,7 +392,8 @@ class JailedExecute(JudgedCells, Execute):
                 self._await_reply(msg_id, self.unresponsive_grace)
             except Exception:
                 self._flag("crash", None, f"the kernel did not stop after the timeout at {where}; it was shut down")
-                self._stop_kernel(where)
+                self._dead = where
+                self._stop_kernel()
         if not run_sync(self.km.is_alive)():
             self._died(gid, where)
 

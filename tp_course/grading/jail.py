@@ -151,19 +151,6 @@ def bwrap_argv(kernel_argv, workdir, rundir, env, memory_mb=4096, file_mb=512, t
     return argv + list(kernel_argv[1:])
 
 
-def _processes_of(uid):
-    """How many processes ``uid`` runs now (RLIMIT_NPROC counts them all, in and out of the jail)."""
-    count = 0
-    for status in os.listdir("/proc"):
-        if status.isdigit():
-            try:
-                with open(f"/proc/{status}/status") as f:
-                    if any(line.startswith("Uid:") and int(line.split()[1]) == uid for line in f):
-                        count += 1
-            except (OSError, ValueError):
-                pass
-    return count
-
 
 def kernel_env(threads=1):
     """The environment of a grading kernel: nothing of the grader's, only what Python needs."""

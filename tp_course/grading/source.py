@@ -8,6 +8,7 @@ import os
 import re
 
 import nbformat
+from nbgrader import utils as nbutils
 
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
 END_HIDDEN = "END HIDDEN TESTS"
@@ -126,3 +127,8 @@ def _imports(source):
                 if a.name != "*":
                     out[a.asname or a.name] = (node.module, a.name)
     return out
+
+
+def is_test_cell(cell):
+    """An auto-graded test cell (nbgrader ``grade`` and not ``solution``, code)."""
+    return cell.cell_type == "code" and nbutils.is_grade(cell) and not nbutils.is_solution(cell)
