@@ -6,7 +6,6 @@ exchange made by `tp-course exchange`. The course lives in the instructor's home
 student can read none of it. Needs root (useradd); the course's environment is a venv made
 from the system Python (readable by every user), as on a shared teaching server.
 """
-import hashlib
 import os
 import shutil
 import subprocess
@@ -17,42 +16,15 @@ import nbformat
 import pytest
 
 from conftest import MINI, ROOT
+from multiuser import INSTRUCTOR, STUDENT, as_user as _as, course_venv, needs_root, unix_user as _user
 from tp_course.students import fill
 
-INSTRUCTOR, STUDENT = "tp_instructor", "tp_student"
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("useradd"),
-                                reason="needs root to create the instructor and student users")
+pytestmark = needs_root
 
 
 @pytest.fixture(scope="module")
 def shared_venv():
-    """The course installed in a venv every user can run (cached by the pyproject's hash)."""
-    digest = hashlib.sha1((ROOT / "pyproject.toml").read_bytes() + str(ROOT).encode()).hexdigest()[:10]
-    venv = Path(f"/var/tmp/tp-course-venv-{digest}")
-    if not (venv / "bin" / "tp-course").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run(["/usr/bin/python3", "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-e", str(ROOT)], check=True,
-                       capture_output=True)
-    return venv
-
-
-def _user(name):
-    if subprocess.run(["id", name], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "-m", "-s", "/bin/bash", name], check=True)
-    home = Path(f"/home/{name}")
-    os.chmod(home, 0o700)
-    return home
-
-
-def _as(user, home, venv, *cmd, cwd=None, env=None, check=True):
-    full_env = {"HOME": str(home), "USER": user, "PATH": f"{venv}/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
-                "MPLBACKEND": "Agg", **(env or {})}
-    proc = subprocess.run(["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in full_env.items()],
-                           *cmd], cwd=cwd or home, capture_output=True, text=True, timeout=900)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{user}: {' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return proc
+    return course_venv()
 
 
 def test_release_fetch_submit_collect_grade_feedback(shared_venv):

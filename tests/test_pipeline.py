@@ -1,10 +1,12 @@
 """The nbgrader round trip end to end, on a tiny course: build -> class -> grade -> scores."""
 import csv
 import json
+import os
+import subprocess
 
 import nbformat
 
-from conftest import run_cli
+from conftest import TP_COURSE, run_cli
 from tp_course import catalogue as cat
 from tp_course.build import prepare_course
 from tp_course.grade import format_table, grade, write_csv
@@ -106,3 +108,19 @@ def test_table_groups_flags_of_a_kind():
     row = format_table([r]).splitlines()[-1]
     assert row.endswith("tampered [t1]: np.allclose was replaced (+1 more); timeout [t2]: 60 s")
     assert row.split()[:4] == ["eve", "tp1", "0", "22"]
+
+
+def test_grading_and_checking_write_nothing_in_home(mini_course, tmp_path):
+    """`tp-course grade` and `tp-course check` keep their state in the course and in temporary
+    folders: the instructor's ~/.ipython, ~/.jupyter or ~/.local are not touched."""
+    home = tmp_path / "home"
+    home.mkdir()
+    src, rel = _notebooks(mini_course)
+    write(fill(rel, src), tmp_path / "in" / "ada" / "tp0" / "tp0_mini.ipynb")
+    env = dict(os.environ, HOME=str(home))
+    env.pop("IPYTHONDIR", None)
+    env.pop("JUPYTER_CONFIG_DIR", None)
+    for args in (["grade", str(tmp_path / "in"), "--course", str(mini_course)], ["check", "-q"]):
+        proc = subprocess.run([TP_COURSE, *args], cwd=mini_course, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == []

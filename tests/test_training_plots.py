@@ -6,6 +6,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.image  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -127,6 +128,8 @@ def test_live_training_callback_saves_frames(tmp_path):
         cb(epoch, 0.0, h)
     assert [p.name for p in cb.frames] == ["frame_0001.png", "frame_0002.png", "frame_0003.png"]
     assert all(p.stat().st_size > 1000 for p in cb.frames)    # epochs 1, 3 and 6
+    height, width = matplotlib.image.imread(cb.frames[0]).shape[:2]
+    assert width >= 1600 and height >= 500, (width, height)   # readable on a projector
     assert len(cb.fig.axes) == 3 and "epoch 6" in cb.fig._suptitle.get_text()
     out = cb.save(tmp_path / "last.png")
     assert out.exists()
@@ -185,3 +188,12 @@ def test_tp_utils_holds_no_tp4_solution():
     for name in ("def iterate_minibatches", "def sgd_step", "def momentum_step", "def train(",
                  "def accuracy("):
         assert name not in text, f"tp_utils defines {name}: that is a TP4 exercise"
+
+
+def test_live_demo_writes_its_frames_under_build(tmp_path, monkeypatch, capsys):
+    """`make live` from the repo root: frames go to build/live_frames (ignored by git)."""
+    monkeypatch.chdir(tmp_path)
+    live.main(["--epochs", "2", "--every", "1", "--no-window"])
+    frames = sorted((tmp_path / "build" / "live_frames").glob("frame_*.png"))
+    assert len(frames) == 2 and "build/live_frames/" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]

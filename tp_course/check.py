@@ -9,6 +9,7 @@ For every assignment:
    cell concerned. A wrong answer must fail every test cell it names; an
    alternative correct answer must pass every test of its cell.
 """
+import os
 import shutil
 import subprocess
 import tempfile
@@ -71,7 +72,9 @@ class Harness:
     def __enter__(self):
         # the kernel's own stderr (e.g. ipykernel's TCP notice) would clutter the check's table;
         # what a cell prints is still captured in its outputs
-        kw = {"stderr": subprocess.DEVNULL, **({"env": self._env} if self._env else {})}
+        # the kernel's IPython profile goes to the run directory, not the instructor's ~/.ipython
+        env = dict(self._env or os.environ, IPYTHONDIR=os.path.join(self._rundir, "ipython"))
+        kw = {"stderr": subprocess.DEVNULL, "env": env}
         self._ctx = self.client.setup_kernel(**kw)
         self._ctx.__enter__()
         return self

@@ -14,7 +14,7 @@ From a terminal, for a class demo without any student code (the model is
 scikit-learn's ``MLPClassifier``, trained one epoch at a time)::
 
     python -m tp_utils.live                       # a window redrawn while it trains
-    python -m tp_utils.live --out live_frames --png docs/live_demo.png
+    python -m tp_utils.live --out build/live_frames --png docs/live_demo.png
 
 With a display, the figure opens in a window and is redrawn every ``--every``
 epochs (``--no-window`` to turn it off); without one (a server, ``MPLBACKEND=Agg``)
@@ -87,6 +87,9 @@ class LiveTraining:
     window : bool
         Outside a notebook: open the figure in a window (interactive matplotlib
         backend) and redraw it there; ignored with a non-interactive backend (Agg).
+    frame_dpi : int
+        Resolution of the saved frames: at 150 dpi a three-panel frame is 1890 x 540
+        pixels, sharp on a projector.
 
     Attributes
     ----------
@@ -95,12 +98,13 @@ class LiveTraining:
     """
 
     def __init__(self, X=None, y=None, predict=None, every=1, out_dir=None, show=None,
-                 title="training", resolution=120, window=False):
+                 title="training", resolution=120, window=False, frame_dpi=150):
         import matplotlib.pyplot as plt
 
         self.X, self.y, self.predict = X, y, predict
         self.every, self.title, self.resolution = max(1, int(every)), title, resolution
         self.out_dir = None if out_dir is None else Path(out_dir)
+        self.frame_dpi = frame_dpi  # 150 dpi: a 3-panel frame is 1890 x 540 px, projector-wide
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
         self.show = _in_notebook() if show is None else show
@@ -138,7 +142,7 @@ class LiveTraining:
         self.fig.tight_layout()
         if self.out_dir is not None:
             path = self.out_dir / f"frame_{len(self.frames) + 1:04d}.png"
-            self.fig.savefig(path, dpi=80)
+            self.fig.savefig(path, dpi=self.frame_dpi)
             self.frames.append(path)
         if self.show:  # replace the cell's output by the new frame (no flicker: wait=True)
             from IPython.display import clear_output, display
@@ -159,7 +163,7 @@ class LiveTraining:
 
 
 def demo(epochs=60, every=5, out_dir=None, png=None, seed=0, show=False, window=False,
-         progress=False):
+         progress=False, frame_dpi=150):
     """Class demo: scikit-learn's MLPClassifier learns two-moons, one epoch per frame.
 
     ``window``: redraw a window while it trains (needs a display); ``progress``: a
@@ -181,7 +185,7 @@ def demo(epochs=60, every=5, out_dir=None, png=None, seed=0, show=False, window=
                           learning_rate_init=0.1, momentum=0.9, batch_size=20,
                           random_state=seed)
     live = LiveTraining(Xtr, ytr, predict=lambda m, P: m.predict_proba(P), every=every,
-                        out_dir=out_dir, show=show, window=window,
+                        out_dir=out_dir, frame_dpi=frame_dpi, show=show, window=window,
                         title="MLPClassifier 2-16-2 (tanh), SGD + momentum")
     history = {"loss": [], "acc": [], "val_loss": [], "val_acc": []}
     classes = np.unique(y)
@@ -212,7 +216,8 @@ def main(argv=None):
         description="Live training demo (two-moons, MLPClassifier): saves one PNG per frame.")
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--every", type=int, default=5, help="redraw every N epochs")
-    parser.add_argument("--out", default="live_frames", help="folder for the frames")
+    parser.add_argument("--out", default="build/live_frames", help="folder for the frames")
+    parser.add_argument("--dpi", type=int, default=150, help="frame resolution (150: 1890 px wide)")
     parser.add_argument("--png", default=None, help="also save the last frame here")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--window", action=argparse.BooleanOptionalAction, default=None,
@@ -227,7 +232,7 @@ def main(argv=None):
         window = False
     start = time.perf_counter()
     live, history = demo(args.epochs, args.every, args.out, args.png, args.seed,
-                         window=window, progress=True)
+                         window=window, progress=True, frame_dpi=args.dpi)
     print(f"{len(live.frames)} frames in {args.out}/ ({time.perf_counter() - start:.1f} s); "
           f"final validation accuracy {history['val_acc'][-1]:.3f}"
           + (f"; last frame also in {args.png}" if args.png else ""))
