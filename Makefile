@@ -4,7 +4,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check build bench live clean jail
+.PHONY: demo test check build bench live clean jail hub browser
 
 # Grading kernels run in a bubblewrap jail (Debian package `bubblewrap`): installed here when
 # missing and we are root (CI), otherwise the command to run is printed.
@@ -19,10 +19,26 @@ $(BIN)/tp-course: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# JupyterHub's proxy, a Node program (tests/test_hub.py, deploy/jupyterhub/): installed with npm
+# when missing and we are root; without it the hub test is skipped, saying so.
+hub:
+	@command -v configurable-http-proxy >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }; \
+	  npm install -g --silent configurable-http-proxy; \
+	  else echo "the JupyterHub test needs: sudo npm install -g configurable-http-proxy"; fi; }
+
+# Headless Chromium (Debian package `chromium`) for the tests that render pages; tests/test_ui.py
+# drives it with Playwright (no browser download). Installed when missing and we are root;
+# otherwise those tests are skipped, saying so.
+browser:
+	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "the JupyterLab UI test needs: sudo apt-get install chromium"; fi; }
+
 demo: $(BIN)/tp-course jail
 	$(BIN)/tp-course demo
 
-test: $(BIN)/tp-course jail
+test: $(BIN)/tp-course jail hub browser
 	$(BIN)/pytest
 
 check: $(BIN)/tp-course jail
@@ -35,7 +51,7 @@ bench: $(BIN)/tp-course
 	$(BIN)/python benchmarks/bench_training.py
 
 live: $(BIN)/tp-course
-	$(BIN)/python -m tp_utils.live
+	$(BIN)/tp-course live
 
 clean:
 	rm -rf build autograded/* submitted/* feedback/* gradebook.db reports logs

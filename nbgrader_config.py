@@ -25,7 +25,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
-from tp_course.grading.feedback import HideHiddenTests  # noqa: E402
+from tp_course.grading.feedback import HideHiddenTests, MarkNotGradedYet  # noqa: E402
 from tp_course.grading.reading import CheckedNotebookExporter  # noqa: E402
 from tp_course.grading.rebuild import RebuildFromSource  # noqa: E402
 from tp_course.grading.execute import JailedExecute  # noqa: E402
@@ -47,5 +47,21 @@ c.JailedExecute.memory_limit_mb = int(os.environ.get("TP_COURSE_MEMORY_LIMIT_MB"
 c.JailedExecute.notebook_timeout = int(os.environ.get("TP_COURSE_NOTEBOOK_TIMEOUT", "1200"))
 # SanitizeOutputs: no student HTML, script, SVG or raw markup in the autograded notebook (the
 # formgrader renders it as is) nor in the feedback (tp_course/grading/sanitize.py)
-c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, SanitizeOutputs, CSSHTMLHeaderPreprocessor]
+# MarkNotGradedYet: a written answer no human has graded yet says "not graded yet", and the
+# total says it is provisional (tp_course/grading/feedback.py)
+c.GenerateFeedback.preprocessors = [
+    HideHiddenTests, GetGrades, MarkNotGradedYet, SanitizeOutputs, CSSHTMLHeaderPreprocessor]
 # --- end grading defenses ---
+
+# --- MathJax without a CDN (issue 11) ---
+# nbgrader's feedback and formgrade templates load MathJax from cdnjs: offline, every formula
+# shows as raw LaTeX. Our templates/feedback/ and templates/formgrade/ come first and replace
+# the `mathjax` macro: the feedback page inlines MathJax 3 (it is read from disk, alone), the
+# formgrader's page loads MathJax 2 from the Jupyter server (jupyter-server-mathjax).
+import nbgrader as _nbgrader  # noqa: E402
+from tp_course.grading.feedback import TEMPLATES as _TP_TEMPLATES  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = [
+    str(_TP_TEMPLATES),
+    os.path.join(os.path.dirname(_nbgrader.__file__), "server_extensions", "formgrader", "templates")]
+c.HTMLExporter.filters = {"mathjax_bundle": "tp_course.grading.feedback.mathjax_bundle"}

@@ -38,6 +38,23 @@ def gradient_check(analytic, numeric):
     return float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
 """
 
+# correct later answers that call an earlier function of the student's differently from the
+# solution: with that function wrong they must keep their points (the `also` entries)
+TANH_VIA_SIGMOID = """
+def tanh_from_sigmoid(x):
+    return 1 - 2 * sigmoid(-2 * x)
+"""
+TANH_GRAD_VIA_SIGMOID = """
+def tanh_grad(x):
+    return 4 * sigmoid(2 * x) * sigmoid(-2 * x)
+"""
+TANH_GRAD_VIA_TANH = """
+def tanh_grad(x):
+    t = tanh_from_sigmoid(x)
+    z = np.exp(-2 * np.abs(x))
+    return np.where(np.abs(t) < 0.5, 1 - t * t, 4 * z / (1 + z) ** 2)
+"""
+
 WRONG = [
     # --- sigmoid ------------------------------------------------------------------------
     Wrong("sigmoid-naive", cell="sigmoid", fails=["test_sigmoid"],
@@ -278,8 +295,8 @@ def logsumexp(x, axis=-1, keepdims=False):
     m = np.max(x)
     return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=keepdims))
 '''),
-    Wrong("logsumexp-axis-ignored", cell="logsumexp", fails=["test_logsumexp"],
-          why="always reduces the last axis, whatever axis is asked",
+    Wrong("logsumexp-axis-ignored", cell="logsumexp", fails=["test_logsumexp"], keeps=["test_log_softmax"],
+          why="always reduces the last axis, whatever axis is asked (log_softmax(x, axis=0) keeps its points)",
           code=_variant(
               LOGSUMEXP, ('np.max(x, axis=axis', 'np.max(x, axis=-1'),
               ('np.exp(x - m), axis=axis', 'np.exp(x - m), axis=-1'),
@@ -470,6 +487,154 @@ def l1_norm_grad(x):
 def l1_norm_grad(x):
     return np.abs(x)
 '''),
+    # --- issue 12: precision in the tails, checks switched off, kinks, one slip one charge ------
+    Wrong("sigmoid-one-minus-tail", cell="sigmoid", fails=["test_sigmoid"],
+          keeps=["test_sigmoid_grad", "test_tanh_from_sigmoid", "test_tanh_grad", "test_softplus_grad"],
+          also={"tanh_from_sigmoid": TANH_VIA_SIGMOID, "tanh_grad": TANH_GRAD_VIA_SIGMOID},
+          why="1 - sigma(|x|) for x < 0: sigma(-40) = 1 - (1 - 4e-18) = 0, every digit lost (relative "
+              "error 1); later exercises that call sigmoid keep their points",
+          code='''
+def sigmoid(x):
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), 1 - 1 / (1 + z))
+'''),
+    Wrong("sigmoid-via-numpy-tanh", cell="sigmoid", fails=["test_sigmoid"],
+          why="identity 1.1 with np.tanh: stable, but tanh(-20) + 1 = 0, so sigma(-40) = 0 (relative error 1)",
+          code='''
+def sigmoid(x):
+    return 0.5 * (np.tanh(0.5 * x) + 1)
+'''),
+    Wrong("sigmoid-naive-errstate-ignore", cell="sigmoid", fails=["test_sigmoid"],
+          keeps=["test_sigmoid_grad", "test_softplus_grad"],
+          why="the naive formula with the overflow check switched off: sigma(-740) = 0 instead of 4.2e-322 "
+              "(behavioural), and np.errstate(over='ignore') read in the answer (static)",
+          code='''
+def sigmoid(x):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
+'''),
+    Wrong("sigmoid-where-errstate-all-ignore", cell="sigmoid", fails=["test_sigmoid"],
+          why="np.where of both branches with every check off: the values are right, only the static "
+              "reading of the answer sees the overflow it hides",
+          code='''
+def sigmoid(x):
+    with np.errstate(all="ignore"):
+        return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+'''),
+    Wrong("sigmoid-grad-one-minus-sigma-tail", cell="sigmoid_grad", fails=["test_sigmoid_grad"],
+          keeps=["test_tanh_grad"],
+          why="sigma (1 - sigma): sigma(40) rounds to 1, so sigma'(40) = 0 instead of 4.25e-18; "
+              "tanh_grad = 4 sigmoid_grad(2x) keeps its points",
+          code='''
+def sigmoid_grad(x):
+    s = sigmoid(x)
+    return s * (1 - s)
+'''),
+    Wrong("sigmoid-grad-tanh-half", cell="sigmoid_grad", fails=["test_sigmoid_grad"],
+          why="(1 - tanh^2(x/2)) / 4: right on paper, 0 for |x| > 38 (tanh rounds to 1)",
+          code='''
+def sigmoid_grad(x):
+    return 0.25 * (1 - np.tanh(x / 2) ** 2)
+'''),
+    Wrong("tanh-slip-keeps-later", cell="tanh_from_sigmoid", fails=["test_tanh_from_sigmoid"],
+          keeps=["test_tanh_grad"], also={"tanh_grad": TANH_GRAD_VIA_TANH},
+          why="2 sigma(x) - 1 (tanh(x/2)); a tanh_grad that calls tanh_from_sigmoid keeps its points",
+          code='''
+def tanh_from_sigmoid(x):
+    return 2 * sigmoid(x) - 1
+'''),
+    Wrong("tanh-grad-one-minus-square", cell="tanh_grad", fails=["test_tanh_grad"],
+          why="1 - tanh^2 from tanh_from_sigmoid: tanh(20) rounds to 1, so tanh'(20) = 0 instead of 1.7e-17",
+          code='''
+def tanh_grad(x):
+    t = tanh_from_sigmoid(x)
+    return 1 - t * t
+'''),
+    Wrong("tanh-grad-numpy-one-minus-square", cell="tanh_grad", fails=["test_tanh_grad"],
+          why="1 - np.tanh(x)**2: the same cancellation with numpy's tanh",
+          code='''
+def tanh_grad(x):
+    return 1 - np.tanh(x) ** 2
+'''),
+    Wrong("tanh-grad-cosh-errstate", cell="tanh_grad", fails=["test_tanh_grad"],
+          why="1/cosh^2 with the overflow check off: accurate in the tails, but 0 at x = 370 where the value "
+              "is 1.7e-321 (cosh^2 overflowed); and the errstate is read in the answer",
+          code='''
+def tanh_grad(x):
+    with np.errstate(over="ignore"):
+        return 1 / np.cosh(x) ** 2
+'''),
+    Wrong("softplus-log-not-log1p", cell="softplus", fails=["test_softplus"], keeps=["test_log_sigmoid"],
+          why="log(1 + e^-|x|) instead of log1p: softplus(-40) = log(1.0) = 0 instead of 4.25e-18; "
+              "log_sigmoid = -softplus(-x) keeps its points",
+          code='''
+def softplus(x):
+    return np.maximum(x, 0) + np.log(1 + np.exp(-np.abs(x)))
+'''),
+    Wrong("softplus-where-seterr", cell="softplus", fails=["test_softplus"],
+          why="np.where of the two exact forms with np.seterr(over='ignore') around it: right values, "
+              "an overflow hidden in the branch it drops (static reading)",
+          code='''
+def softplus(x):
+    old = np.seterr(over="ignore")
+    out = np.where(x > 0, x + np.log1p(np.exp(-x)), np.log1p(np.exp(x)))
+    np.seterr(**old)
+    return out
+'''),
+    Wrong("softplus-grad-one-minus", cell="softplus_grad", fails=["test_softplus_grad"],
+          why="1 - sigma(-x): sigma(40) rounds to 1, so softplus'(-40) = 0 instead of 4.25e-18",
+          code='''
+def softplus_grad(x):
+    return 1 - sigmoid(-x)
+'''),
+    Wrong("log-sigmoid-log-not-log1p", cell="log_sigmoid", fails=["test_log_sigmoid"],
+          why="min(x, 0) - log(1 + e^-|x|): log_sigmoid(40) = 0 instead of -4.25e-18",
+          code='''
+def log_sigmoid(x):
+    return np.minimum(x, 0) - np.log(1 + np.exp(-np.abs(x)))
+'''),
+    Wrong("l1-grad-smoothed-sign", cell="l1_norm_grad", fails=["test_l1_norm_grad"],
+          why="x / (|x| + 1e-8): no nan at 0, but 1e-4 instead of 1 at x = 1e-12 (and 0 at 1e-300)",
+          code='''
+def l1_norm_grad(x):
+    return x / (np.abs(x) + 1e-8)
+'''),
+    # --- issue 12: lazy answers (a library does the exercise) ---------------------------------
+    Wrong("sigmoid-scipy-expit", cell="sigmoid", fails=["test_sigmoid"],
+          keeps=["test_sigmoid_grad", "test_tanh_from_sigmoid"],
+          why="scipy.special.expit: right numbers, but the exercise is to write the stable sigmoid",
+          code='''
+from scipy.special import expit
+def sigmoid(x):
+    return expit(x)
+'''),
+    Wrong("sigmoid-grad-dunder-import", cell="sigmoid_grad", fails=["test_sigmoid_grad"],
+          why="scipy's expit reached through __import__ (no import statement to see)",
+          code='''
+def sigmoid_grad(x):
+    s = __import__("scipy.special", fromlist=["expit"]).expit(x)
+    return s * (1 - s)
+'''),
+    Wrong("log-sigmoid-scipy-assigned", cell="log_sigmoid", fails=["test_log_sigmoid"],
+          why="log_sigmoid = scipy.special.log_expit (an assignment, not a def)",
+          code='''
+import scipy.special as _sp
+log_sigmoid = _sp.log_expit
+'''),
+    Wrong("logsumexp-scipy", cell="logsumexp", fails=["test_logsumexp"], keeps=["test_log_softmax"],
+          why="scipy.special.logsumexp does the exercise",
+          code='''
+def logsumexp(x, axis=-1, keepdims=False):
+    from scipy import special
+    return special.logsumexp(x, axis=axis, keepdims=keepdims)
+'''),
+    Wrong("log-softmax-scipy", cell="log_softmax", fails=["test_log_softmax"],
+          why="scipy.special.log_softmax does the exercise",
+          code='''
+from scipy.special import log_softmax as _log_softmax
+def log_softmax(x, axis=-1):
+    return _log_softmax(x, axis=axis)
+'''),
 ]
 
 ALTERNATIVES = [
@@ -483,10 +648,6 @@ def sigmoid(x):
     e = np.exp(x[~pos])
     out[~pos] = e / (1 + e)
     return out
-'''),
-    Alternative("sigmoid-via-numpy-tanh", cell="sigmoid", why="identity 1.1 with np.tanh", code='''
-def sigmoid(x):
-    return 0.5 * (np.tanh(0.5 * x) + 1)
 '''),
     Alternative("sigmoid-loop-math", cell="sigmoid", why="a Python loop with math.exp", code='''
 import math
@@ -525,13 +686,17 @@ def sigmoid_grad(x):
         return z / (1 + z) ** 2
     return np.vectorize(one, otypes=[float])(x)
 '''),
-    Alternative("sigmoid-grad-tanh", cell="sigmoid_grad", why="sigma'(x) = (1 - tanh^2(x/2)) / 4", code='''
+    Alternative("sigmoid-grad-exp-of-logs", cell="sigmoid_grad", why="exp(-|x| - 2 log1p(e^-|x|)), from logs",
+                code='''
 def sigmoid_grad(x):
-    return 0.25 * (1 - np.tanh(x / 2) ** 2)
+    a = np.abs(x)
+    return np.exp(-a - 2 * np.log1p(np.exp(-a)))
 '''),
-    Alternative("sigmoid-grad-symmetric", cell="sigmoid_grad", why="sigma(x) sigma(-x)", code='''
+    Alternative("sigmoid-grad-float32", cell="sigmoid_grad", why="sigma(x) sigma(-x), kept in the input's dtype",
+                code='''
 def sigmoid_grad(x):
-    return sigmoid(x) * sigmoid(-x)
+    x = np.asarray(x)
+    return (sigmoid(x) * sigmoid(-x)).astype(x.dtype)
 '''),
     # --- tanh_from_sigmoid --------------------------------------------------------------
     Alternative("tanh-one-minus", cell="tanh_from_sigmoid", why="1 - 2 sigma(-2x)", code='''
@@ -549,28 +714,20 @@ def tanh_from_sigmoid(x):
     return np.sign(x) * (1 - z) / (1 + z)
 '''),
     # --- tanh_grad ----------------------------------------------------------------------
-    Alternative("tanh-grad-numpy", cell="tanh_grad", why="1 - np.tanh(x)**2", code='''
+    Alternative("tanh-grad-stable-exp", cell="tanh_grad", why="4 z / (1 + z)^2 with z = exp(-2|x|)", code='''
 def tanh_grad(x):
-    return 1 - np.tanh(x) ** 2
+    z = np.exp(-2 * np.abs(x))
+    return 4 * z / (1 + z) ** 2
 '''),
-    Alternative("tanh-grad-4-sigma-prime", cell="tanh_grad", why="4 sigma'(2x)", code='''
+    Alternative("tanh-grad-via-sigmoid", cell="tanh_grad", why="4 sigma(2x) sigma(-2x), with the student's sigmoid",
+                code='''
 def tanh_grad(x):
-    return 4 * sigmoid_grad(2 * x)
-'''),
-    Alternative("tanh-grad-factored", cell="tanh_grad", why="(1 - t)(1 + t)", code='''
-def tanh_grad(x):
-    t = tanh_from_sigmoid(x)
-    return (1 - t) * (1 + t)
+    return 4 * sigmoid(2 * x) * sigmoid(-2 * x)
 '''),
     # --- softplus -----------------------------------------------------------------------
     Alternative("softplus-logaddexp", cell="softplus", why="np.logaddexp(0, x)", code='''
 def softplus(x):
     return np.logaddexp(0, x)
-'''),
-    Alternative("softplus-log-not-log1p", cell="softplus", why="log(1 + e^-|x|): less accurate for large |x|, "
-                "but the absolute error stays below 1e-16", code='''
-def softplus(x):
-    return np.maximum(x, 0) + np.log(1 + np.exp(-np.abs(x)))
 '''),
     Alternative("softplus-where", cell="softplus", why="np.where on the sign, with e^-|x| only", code='''
 def softplus(x):
@@ -581,16 +738,13 @@ def softplus(x):
 def softplus(x):
     return -(np.minimum(-x, 0) - np.log1p(np.exp(-np.abs(x))))
 '''),
-    Alternative("softplus-threshold", cell="softplus", why="PyTorch style: x itself above a threshold of 20",
+    Alternative("softplus-threshold-40", cell="softplus", why="PyTorch style, x itself above a cut-off: 40, "
+                "where ln(1 + e^-x) < 1e-17 x (float64's cut-off; PyTorch's 20 is float32's)",
                 code='''
 def softplus(x):
-    return np.where(x > 20, x, np.log1p(np.exp(np.minimum(x, 20))))
+    return np.where(x > 40, x, np.log1p(np.exp(np.minimum(x, 40))))
 '''),
     # --- softplus_grad ------------------------------------------------------------------
-    Alternative("softplus-grad-one-minus", cell="softplus_grad", why="1 - sigma(-x)", code='''
-def softplus_grad(x):
-    return 1 - sigmoid(-x)
-'''),
     Alternative("softplus-grad-exp-logaddexp", cell="softplus_grad", why="exp(x - softplus(x))", code='''
 def softplus_grad(x):
     return np.exp(x - np.logaddexp(0, x))
@@ -740,5 +894,18 @@ def sq_norm_grad(x):
     Alternative("l1-grad-difference-of-masks", cell="l1_norm_grad", why="(x > 0) - (x < 0)", code='''
 def l1_norm_grad(x):
     return (x > 0).astype(float) - (x < 0).astype(float)
+'''),
+    Alternative("l1-grad-copysign-where", cell="l1_norm_grad", why="copysign(1, x), 0 at 0", code='''
+def l1_norm_grad(x):
+    return np.where(x == 0, 0.0, np.copysign(1.0, x))
+'''),
+    # --- issue 12: numpy only, and these keep full marks -------------------------------------
+    Alternative("sigmoid-numpy-scipy-imported", cell="sigmoid",
+                why="scipy imported in the cell to compare by hand, not used by sigmoid",
+                code='''
+import scipy.special   # to compare by hand: scipy.special.expit(x) in a scratch cell
+def sigmoid(x):
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
 '''),
 ]

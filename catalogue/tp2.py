@@ -54,6 +54,8 @@ def backward(x, y, params, cache, activation="tanh"):
 
 FORWARD = '''
 def forward(x, params, activation="tanh"):
+    if activation not in ("tanh", "relu"):
+        raise ValueError(f"unknown activation {activation!r}")
     h_tilde = params["W_h"] @ x + params["b_h"]
     h = np.tanh(h_tilde) if activation == "tanh" else np.maximum(h_tilde, 0.0)
     y_tilde = params["W_y"] @ h + params["b_y"]
@@ -604,6 +606,171 @@ def _backward_all(self):
         node._backward()
 Value.backward = _backward_all
 '''),
+    # --- issue 12: special points, contracts (inputs not modified, ValueError) ----------------
+    Wrong("graph-df-dw-f-over-w", cell="graph_sum_product", fails=["test_graph_sum_product"],
+          why="df/dw = f / w: the same number as t1 except at w = 0 (0/0): a derivative is not a ratio",
+          code='''
+_right = graph_sum_product
+def graph_sum_product(u, v, w):
+    d = _right(u, v, w)
+    d["df_dw"] = d["f"] / w
+    return d
+'''),
+    Wrong("relu-neuron-mask-at-zero", cell="graph_relu_neuron", fails=["test_graph_relu_neuron"],
+          why="ReLU mask z >= 0: at z = 0 the course takes ReLU'(0) = 0",
+          code='''
+_right = graph_relu_neuron
+def graph_relu_neuron(x1, x2, w1, w2, b, w3):
+    d = _right(x1, x2, w1, w2, b, w3)
+    g = w3 * (1.0 if d["z"] >= 0 else 0.0)
+    d.update(df_dz=g, df_dw1=x1 * g, df_dx1=w1 * g, df_dw2=x2 * g, df_dx2=w2 * g, df_db=g)
+    return d
+'''),
+    Wrong("grad-logits-in-place", cell="grad_logits", fails=["test_grad_logits"],
+          why="y_tilde -= max(y_tilde) inside grad_logits: the caller's logits (e.g. a cache) are shifted",
+          code='''
+def grad_logits(y_tilde, y):
+    y_tilde -= np.max(y_tilde)
+    g = np.exp(y_tilde) / np.sum(np.exp(y_tilde))
+    g[y] -= 1.0
+    return g
+'''),
+    Wrong("grad-logits-inline-softmax-min", cell="grad_logits", fails=["test_grad_logits"],
+          why="a softmax written inline, shifted by the minimum: exp overflows once the scores are 709 apart",
+          code='''
+def grad_logits(y_tilde, y):
+    e = np.exp(y_tilde - np.min(y_tilde))
+    return e / e.sum() - np.eye(len(y_tilde))[y]
+'''),
+    Wrong("forward-unknown-activation-as-relu", cell="forward", fails=["test_forward"],
+          why="any activation other than 'tanh' silently becomes ReLU (a typo 'Relu' or 'sigmoid' gives another "
+              "network) instead of a ValueError",
+          code='''
+def forward(x, params, activation="tanh"):
+    h_tilde = params["W_h"] @ x + params["b_h"]
+    h = np.tanh(h_tilde) if activation == "tanh" else np.maximum(h_tilde, 0.0)
+    y_tilde = params["W_y"] @ h + params["b_y"]
+    return {"h_tilde": h_tilde, "h": h, "y_tilde": y_tilde, "y_hat": softmax(y_tilde)}
+'''),
+    Wrong("loops-relu-mask-at-zero", cell="backward_loops", fails=[BL],
+          why="ReLU derivative 1[h_tilde_j >= 0]: 1 at h_tilde_j = 0, where the course takes 0",
+          code=_variant(BACKWARD_LOOPS, ("d_act = 1.0 if h_tilde[j] > 0 else 0.0", "d_act = 1.0 if h_tilde[j] >= 0 else 0.0"))),
+    Wrong("backward-relu-mask-at-zero", cell="backward", fails=[B],
+          why="ReLU mask h_tilde >= 0: 1 at h_tilde = 0, where the course takes 0",
+          code=_variant(BACKWARD, ("g_ht = g_h * (h_tilde > 0)", "g_ht = g_h * (h_tilde >= 0)"))),
+    Wrong("backward-mutates-cache", cell="backward", fails=[B],
+          why="g_y = cache['y_hat']; g_y[y] -= 1: writes into the cache (its probabilities no longer sum to 1)",
+          code=_variant(BACKWARD, ('g_y = cache["y_hat"] - np.eye(n_y)[y]', 'g_y = cache["y_hat"]\n    g_y[y] -= 1.0'))),
+    # --- issue 12: lazy answers (a library or numerical differentiation does the exercise) ----
+    Wrong("softmax-scipy", cell="softmax", fails=["test_softmax"],
+          keeps=["test_grad_logits", "test_forward", "test_backward_loops"],
+          also={"backward_loops": LOOPS_VIA_SOFTMAX},
+          why="calls scipy.special.softmax: right numbers, but the exercise is to write it (charged once: "
+              "the backward pass that calls this softmax keeps its points)",
+          code='''
+def softmax(z):
+    from scipy.special import softmax as _softmax
+    return _softmax(z)
+'''),
+    Wrong("softmax-scipy-assigned", cell="softmax", fails=["test_softmax"],
+          why="softmax = sp.special.softmax, with scipy imported under another name",
+          code='''
+import scipy as sp
+softmax = sp.special.softmax
+'''),
+    Wrong("ce-scipy-logsumexp", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="scipy.special.logsumexp does the stable part of the exercise",
+          code='''
+from scipy.special import logsumexp as _lse
+def cross_entropy(y_tilde, y):
+    return float(_lse(y_tilde) - y_tilde[y])
+'''),
+    Wrong("grad-logits-num-grad", cell="grad_logits", fails=["test_grad_logits"],
+          why="the notebook's num_grad of the student's cross_entropy: the check, not the answer",
+          code='''
+def grad_logits(y_tilde, y):
+    return num_grad(lambda t: cross_entropy(t, y), np.array(y_tilde, dtype=float))
+'''),
+    Wrong("grad-logits-inline-central-difference", cell="grad_logits", fails=["test_grad_logits"],
+          why="central differences of an inline stable loss, no helper called: ~1e-10 absolute error, "
+              "so entries of 1e-27 have no correct digit",
+          code='''
+def grad_logits(y_tilde, y):
+    def loss(t):
+        c = np.max(t)
+        return c + np.log(np.sum(np.exp(t - c))) - t[y]
+    z = np.array(y_tilde, dtype=float)
+    g = np.zeros_like(z)
+    for i in range(len(z)):
+        e = np.zeros_like(z)
+        e[i] = 1e-6
+        g[i] = (loss(z + e) - loss(z - e)) / 2e-6
+    return g
+'''),
+    Wrong("grad-logits-scipy-softmax", cell="grad_logits", fails=["test_grad_logits"],
+          why="scipy.special.softmax(y_tilde) - onehot: the formula, but a library's softmax",
+          code='''
+import scipy.special
+def grad_logits(y_tilde, y):
+    return scipy.special.softmax(y_tilde) - np.eye(len(y_tilde))[y]
+'''),
+    Wrong("loops-numerical-forward-loss", cell="backward_loops", fails=[BL],
+          why="every gradient by num_grad of the student's own forward and cross_entropy "
+              "(check_mlp_gradients' recipe): right numbers, no backpropagation",
+          code='''
+def backward_loops(x, y, params, cache, activation="tanh"):
+    def loss_with(name):
+        def f(value):
+            p = dict(params)
+            p[name] = value
+            return cross_entropy(forward(x, p, activation)["y_tilde"], y)
+        return f
+    act = np.tanh if activation == "tanh" else (lambda t: np.maximum(t, 0.0))
+    g = {name: num_grad(loss_with(name), params[name].copy()) for name in params}
+    g["y_tilde"] = num_grad(lambda t: cross_entropy(t, y), cache["y_tilde"].copy())
+    g["h"] = num_grad(lambda t: cross_entropy(params["W_y"] @ t + params["b_y"], y), cache["h"].copy())
+    g["h_tilde"] = num_grad(lambda t: cross_entropy(params["W_y"] @ act(t) + params["b_y"], y),
+                            cache["h_tilde"].copy())
+    return g
+'''),
+    Wrong("backward-inline-central-differences", cell="backward", fails=[B],
+          why="central differences of an inline forward pass and loss (no helper called), then "
+              "dl/dy_tilde = dl/db_y, dl/dh_tilde = dl/db_h: never reads the cache",
+          code='''
+def backward(x, y, params, cache, activation="tanh"):
+    def loss(p):
+        h_t = p["W_h"] @ x + p["b_h"]
+        h = np.tanh(h_t) if activation == "tanh" else np.maximum(h_t, 0.0)
+        s = p["W_y"] @ h + p["b_y"]
+        c = s.max()
+        return c + np.log(np.sum(np.exp(s - c))) - s[y]
+    g = {}
+    for name, value in params.items():
+        g[name] = np.zeros(value.shape)
+        for i in np.ndindex(value.shape):
+            plus = {k: v.astype(float) for k, v in params.items()}
+            minus = {k: v.astype(float) for k, v in params.items()}
+            plus[name][i] += 1e-6
+            minus[name][i] -= 1e-6
+            g[name][i] = (loss(plus) - loss(minus)) / 2e-6
+    g["y_tilde"], g["h_tilde"] = g["b_y"], g["b_h"]
+    g["h"] = params["W_y"].T @ g["y_tilde"]
+    return g
+'''),
+    Wrong("backward-scipy-approx-fprime", cell="backward", fails=[B],
+          why="scipy.optimize.approx_fprime on the student's own forward and cross_entropy",
+          code='''
+from scipy.optimize import approx_fprime
+def backward(x, y, params, cache, activation="tanh"):
+    g = {}
+    for name, value in params.items():
+        def f(flat, name=name, shape=value.shape):
+            return cross_entropy(forward(x, dict(params, **{name: flat.reshape(shape)}), activation)["y_tilde"], y)
+        g[name] = approx_fprime(value.ravel().astype(float), f, 1e-8).reshape(value.shape)
+    g["y_tilde"], g["h_tilde"] = g["b_y"], g["b_h"]
+    g["h"] = params["W_y"].T @ g["y_tilde"]
+    return g
+'''),
 ]
 
 
@@ -708,7 +875,10 @@ def count_params(n_x, n_h, n_y):
     Alternative("forward-dot-where", cell="forward", code='''
 def forward(x, params, activation="tanh"):
     h_tilde = np.dot(params["W_h"], x) + params["b_h"]
-    h = np.tanh(h_tilde) if activation == "tanh" else np.where(h_tilde > 0, h_tilde, 0.0)
+    acts = {"tanh": np.tanh, "relu": lambda t: np.where(t > 0, t, 0.0)}
+    if activation not in acts:
+        raise ValueError(activation)
+    h = acts[activation](h_tilde)
     y_tilde = np.einsum("ij,j->i", params["W_y"], h) + params["b_y"]
     e = np.exp(y_tilde - y_tilde.max())
     return {"h_tilde": h_tilde, "h": h, "y_tilde": y_tilde, "y_hat": e / e.sum()}
@@ -717,7 +887,12 @@ def forward(x, params, activation="tanh"):
 def forward(x, params, activation="tanh"):
     p = {k: v.astype(np.float32) for k, v in params.items()}
     h_tilde = p["W_h"] @ np.asarray(x, np.float32) + p["b_h"]
-    h = np.tanh(h_tilde) if activation == "tanh" else np.maximum(h_tilde, 0)
+    if activation == "tanh":
+        h = np.tanh(h_tilde)
+    elif activation == "relu":
+        h = np.maximum(h_tilde, 0)
+    else:
+        raise ValueError("activation must be 'tanh' or 'relu'")
     y_tilde = p["W_y"] @ h + p["b_y"]
     e = np.exp(y_tilde - y_tilde.max())
     return {"h_tilde": h_tilde, "h": h, "y_tilde": y_tilde, "y_hat": e / e.sum()}
@@ -855,4 +1030,30 @@ class Value:
     def __rsub__(self, other):
         return Value._lift(other) - self
 '''),
+    # --- issue 12: no library, no numerical differentiation, and these keep full marks --------
+    Alternative("softmax-numpy-scipy-imported", cell="softmax",
+                why="scipy imported in the cell (to compare by hand) but not used by softmax",
+                code='''
+import scipy.special as sps   # only to compare: sps.softmax(z) in a scratch cell
+def softmax(z):
+    shifted = z - np.max(z)
+    return np.exp(shifted) / np.exp(shifted).sum()
+'''),
+    Alternative("grad-logits-own-helper", cell="grad_logits",
+                why="the formula through a helper of the student's own (numpy), read by the library check",
+                code='''
+def _probabilities(scores):
+    e = np.exp(scores - np.max(scores))
+    return e / e.sum()
+
+def grad_logits(y_tilde, y):
+    g = _probabilities(y_tilde)
+    g[y] -= 1.0
+    return g
+'''),
+    Alternative("backward-uses-loss-once", cell="backward",
+                why="computes the loss once from the cache (a sanity check), then the formulas",
+                code=_variant(BACKWARD, ('g_y = cache["y_hat"] - np.eye(n_y)[y]',
+                                         'assert np.isfinite(cross_entropy(cache["y_tilde"], y))\n'
+                                         '    g_y = cache["y_hat"] - np.eye(n_y)[y]'))),
 ]

@@ -557,6 +557,224 @@ def network_forward(X, layers):
     Wrong("sgd-first-layer-only", cell="sgd_update", fails=["test_sgd_update"],
           why="returns inside the loop: only the first layer is updated",
           code=_variant(SGD_UPDATE, ('    return layers', '        return layers'))),
+    # --- issue 12: special points, contracts (inputs not modified, ValueError) ----------------
+    Wrong("softmax-subtract-min", cell="softmax_rows", fails=["test_softmax_rows"],
+          why="subtracts each row's minimum instead of its maximum: exp overflows once a row spreads over 709",
+          code='''
+def softmax_rows(Z):
+    E = np.exp(Z - Z.min(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+'''),
+    Wrong("ce-shift-in-place", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="S -= S.max(...) inside cross_entropy: the caller's scores are shifted",
+          code='''
+def cross_entropy(S, Y):
+    m = S.max(axis=1, keepdims=True)
+    S -= m   # the loss is shift-invariant (rows of Y sum to 1): right value, but the caller's S has moved
+    return float(np.mean(np.log(np.exp(S).sum(axis=1)) - np.sum(Y * S, axis=1)))
+'''),
+    Wrong("bwd-mutates-cache", cell="backward_batch", fails=["test_backward_batch"],
+          why="CS231n's dscores = probs; dscores -= Y; dscores /= N on the cache itself: overwrites cache['Yhat']",
+          code='''
+def backward_batch(X, Y, params, cache):
+    dY = cache["Yhat"]
+    dY -= Y
+    dY /= X.shape[0]
+    H = cache["H"]
+    dH = (dY @ params["W_y"]) * (1 - H ** 2)
+    return {"W_h": dH.T @ X, "b_h": dH.sum(axis=0), "W_y": dY.T @ H, "b_y": dY.sum(axis=0)}
+'''),
+    Wrong("mse-in-place", cell="mse_loss", fails=["test_mse_loss"],
+          why="S -= T to get the residuals: the caller's scores are overwritten",
+          code='''
+def mse_loss(S, T):
+    N = S.shape[0]
+    S -= T
+    return float(0.5 * np.sum(S ** 2) / N), S / N
+'''),
+    Wrong("sce-shift-in-place", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
+          why="S -= S.max(axis=1, keepdims=True): the caller's scores are shifted",
+          code='''
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    S -= S.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(S).sum(axis=1))
+    dS = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)
+    dS[np.arange(N), y] -= 1
+    return float(np.mean(lse - S[np.arange(N), y])), dS / N
+'''),
+    Wrong("hinge-kink-derivative-one", cell="hinge_loss", fails=["test_hinge_loss"],
+          why="derivative 1 at a margin exactly 0 (mask >= 0): the course takes 0 at the kink",
+          code=_variant(HINGE, ('dS = (M > 0).astype(float)', 'dS = (S - S[rows, y][:, None] + 1 >= 0).astype(float)\n'
+                                '    dS[rows, y] = 0'))),
+    Wrong("act-relu-derivative-one-at-zero", cell="activations", fails=["test_activations"],
+          why="relu'(0) = 1 (Z >= 0): the course takes f'(0) = 0",
+          code='''
+_activation_derivative_ok = activation_derivative
+def activation_derivative(Z, A, name):
+    if name == "relu":
+        return np.heaviside(Z, 1.0)
+    return _activation_derivative_ok(Z, A, name)
+'''),
+    Wrong("act-unknown-name-identity", cell="activations", fails=["test_activations"],
+          why="an unknown name falls through to the identity: a typo 'Relu' silently gives a linear layer",
+          code='''
+_activation_ok, _activation_derivative_ok = activation, activation_derivative
+def activation(Z, name):
+    return _activation_ok(Z, name) if name in ("sigmoid", "tanh", "relu") else Z
+def activation_derivative(Z, A, name):
+    return _activation_derivative_ok(Z, A, name) if name in ("sigmoid", "tanh", "relu") else np.ones_like(Z)
+'''),
+    Wrong("netbwd-mutates-dOut", cell="network_backward", fails=["test_network_backward"],
+          why="dA = dOut; dA *= f'(Z): the caller's dOut is overwritten",
+          code='''
+def network_backward(dOut, layers, caches):
+    grads, dA = [None] * len(layers), dOut
+    for i in range(len(layers) - 1, -1, -1):
+        c = caches[i]
+        dA *= activation_derivative(c["Z"], c["A"], layers[i]["activation"])
+        grads[i] = {"W": dA.T @ c["A_prev"], "b": dA.sum(axis=0)}
+        dA = dA @ layers[i]["W"]
+    return grads
+'''),
+    Wrong("netbwd-loop-skips-first-layer", cell="network_backward", fails=["test_network_backward"],
+          why="range(L - 1, 0, -1) stops before layer 0: grads[0] stays None (the test says so, not a TypeError)",
+          code=_variant(NETWORK_BACKWARD, ('reversed(range(len(layers)))', 'range(len(layers) - 1, 0, -1)'))),
+    # --- issue 12: lazy answers (a library or numerical differentiation does the exercise) ----
+    Wrong("softmax-rows-scipy", cell="softmax_rows", fails=["test_softmax_rows"], keeps=["test_forward_batch"],
+          why="scipy.special.softmax(Z, axis=1): right numbers, but the exercise is to write it",
+          code='''
+from scipy.special import softmax as _sp_softmax
+def softmax_rows(Z):
+    return _sp_softmax(Z, axis=1)
+'''),
+    Wrong("softmax-rows-sklearn", cell="softmax_rows", fails=["test_softmax_rows"],
+          why="scikit-learn's softmax (sklearn.utils.extmath.softmax) does the exercise",
+          code='''
+def softmax_rows(Z):
+    from sklearn.utils import extmath
+    return extmath.softmax(np.array(Z, dtype=float))
+'''),
+    Wrong("ce-scipy-log-softmax", cell="cross_entropy", fails=["test_cross_entropy"],
+          why="scipy.special.log_softmax does the stable part of the exercise",
+          code='''
+import scipy.special as sps
+def cross_entropy(S, Y):
+    return float(-np.mean(np.sum(Y * sps.log_softmax(S, axis=1), axis=1)))
+'''),
+    Wrong("sce-scipy-logsumexp", cell="softmax_cross_entropy", fails=["test_softmax_cross_entropy"],
+          why="the loss through scipy.special.logsumexp",
+          code=_variant(SOFTMAX_CROSS_ENTROPY, ('lse = m[:, 0] + np.log(np.exp(S - m).sum(axis=1))',
+                                                'from scipy.special import logsumexp\n    lse = logsumexp(S, axis=1)'))),
+    Wrong("act-sigmoid-scipy-expit", cell="activations", fails=["test_activations"], keeps=["test_network_forward"],
+          why="the sigmoid through scipy.special.expit (the other activations in numpy)",
+          code='''
+_numpy_activation = activation
+def activation(Z, name):
+    if name == "sigmoid":
+        from scipy.special import expit
+        return expit(Z)
+    return _numpy_activation(Z, name)
+'''),
+    Wrong("backward-batch-numerical", cell="backward_batch", fails=["test_backward_batch"],
+          why="central differences of the student's own forward_batch and cross_entropy: no backpropagation",
+          code='''
+def backward_batch(X, Y, params, cache):
+    grads = {}
+    for name, value in params.items():
+        g = np.zeros(value.shape)
+        for i in np.ndindex(value.shape):
+            plus, minus = dict(params, **{name: value.copy()}), dict(params, **{name: value.copy()})
+            plus[name][i] += 1e-6
+            minus[name][i] -= 1e-6
+            g[i] = (cross_entropy(forward_batch(X, plus)[1]["Y_tilde"], Y)
+                    - cross_entropy(forward_batch(X, minus)[1]["Y_tilde"], Y)) / 2e-6
+        grads[name] = g
+    return grads
+'''),
+    Wrong("backward-batch-inline-central-differences", cell="backward_batch", fails=["test_backward_batch"],
+          why="central differences of an inline forward pass and loss (no helper called): never reads the cache",
+          code='''
+def backward_batch(X, Y, params, cache):
+    def loss(p):
+        S = np.tanh(X @ p["W_h"].T + p["b_h"]) @ p["W_y"].T + p["b_y"]
+        m = S.max(axis=1, keepdims=True)
+        return np.mean(m[:, 0] + np.log(np.exp(S - m).sum(axis=1)) - np.sum(Y * S, axis=1))
+    grads = {}
+    for name, value in params.items():
+        grads[name] = np.zeros(value.shape)
+        for i in np.ndindex(value.shape):
+            plus, minus = dict(params, **{name: value.astype(float)}), dict(params, **{name: value.astype(float)})
+            plus[name][i] += 1e-6
+            minus[name][i] -= 1e-6
+            grads[name][i] = (loss(plus) - loss(minus)) / 2e-6
+    return grads
+'''),
+    Wrong("hinge-numerical-gradient", cell="hinge_loss", fails=["test_hinge_loss"],
+          why="the loss right, dS by central differences of it: 1/2 at a margin of exactly 0",
+          code='''
+def hinge_loss(S, y):
+    def loss(T):
+        rows = np.arange(T.shape[0])
+        M = np.maximum(0, T - T[rows, y][:, None] + 1)
+        M[rows, y] = 0
+        return M.sum() / T.shape[0]
+    dS = np.zeros(S.shape)
+    for i in np.ndindex(S.shape):
+        E = np.zeros(S.shape)
+        E[i] = 1e-6
+        dS[i] = (loss(S + E) - loss(S - E)) / 2e-6
+    return float(loss(S)), dS
+'''),
+    Wrong("netbwd-numerical", cell="network_backward", fails=["test_network_backward"],
+          why="central differences of sum(dOut * network_forward(X, layers)), X read from the caches",
+          code='''
+def network_backward(dOut, layers, caches):
+    X = caches[0]["A_prev"]
+    grads = []
+    for layer in layers:
+        g = {}
+        for key in ("W", "b"):
+            value = layer[key]
+            grad = np.zeros(value.shape)
+            for i in np.ndindex(value.shape):
+                old = value[i]
+                value[i] = old + 1e-6
+                f_plus = np.sum(dOut * network_forward(X, layers)[0])
+                value[i] = old - 1e-6
+                f_minus = np.sum(dOut * network_forward(X, layers)[0])
+                value[i] = old
+                grad[i] = (f_plus - f_minus) / 2e-6
+            g[key] = grad
+        grads.append(g)
+    return grads
+'''),
+    Wrong("netbwd-inline-numerical", cell="network_backward", fails=["test_network_backward"],
+          why="central differences of an inline forward pass (with the student's activation): never reads Z or A",
+          code='''
+def network_backward(dOut, layers, caches):
+    X = caches[0]["A_prev"]
+    def out(ls):
+        A = X
+        for layer in ls:
+            A = activation(A @ layer["W"].T + layer["b"], layer["activation"])
+        return np.sum(dOut * A)
+    grads = []
+    for i, layer in enumerate(layers):
+        g = {}
+        for key in ("W", "b"):
+            g[key] = np.zeros(layer[key].shape)
+            for j in np.ndindex(layer[key].shape):
+                ls_plus = [dict(l) for l in layers]
+                ls_minus = [dict(l) for l in layers]
+                ls_plus[i][key] = layer[key].astype(float)
+                ls_minus[i][key] = layer[key].astype(float)
+                ls_plus[i][key][j] += 1e-6
+                ls_minus[i][key][j] -= 1e-6
+                g[key][j] = (out(ls_plus) - out(ls_minus)) / 2e-6
+        grads.append(g)
+    return grads
+'''),
 ]
 
 ALTERNATIVES = [
@@ -646,10 +864,10 @@ def backward_batch(X, Y, params, cache):
     return {"W_h": dH_tilde.T @ X.astype(f), "b_h": dH_tilde.sum(axis=0),
             "W_y": dY_tilde.T @ H, "b_y": dY_tilde.sum(axis=0)}
 '''),
-    Alternative("bwd-cs231n-in-place", cell="backward_batch",
-                why="CS231n's idiom dscores = probs; dscores -= Y; dscores /= N (overwrites the cached Yhat)", code='''
+    Alternative("bwd-cs231n-in-place-on-a-copy", cell="backward_batch",
+                why="CS231n's idiom dscores = probs.copy(); dscores -= Y; dscores /= N (in place, on a copy)", code='''
 def backward_batch(X, Y, params, cache):
-    dY = cache["Yhat"]
+    dY = cache["Yhat"].copy()
     dY -= Y
     dY /= X.shape[0]
     H = cache["H"]
@@ -739,13 +957,37 @@ def activation_derivative(Z, A, name):
         return np.ones(Z.shape)
     raise ValueError(name)
 '''),
-    Alternative("act-relu-derivative-one-at-zero", cell="activations", why="relu'(0) = 1 (Z >= 0): a valid subgradient",
-                code='''
-_activation_derivative_ok = activation_derivative
+    Alternative("act-dict-dispatch", cell="activations",
+                why="a dict of functions; the KeyError of an unknown name re-raised as a ValueError", code='''
+_FUNCS = {"sigmoid": lambda Z: 0.5 * (1 + np.tanh(0.5 * Z)), "tanh": np.tanh,
+          "relu": lambda Z: np.where(Z > 0, Z, 0.0), "identity": lambda Z: Z}
+_DERIVS = {"sigmoid": lambda Z, A: A * (1 - A), "tanh": lambda Z, A: 1 - A * A,
+           "relu": lambda Z, A: np.heaviside(Z, 0.0), "identity": lambda Z, A: np.ones(np.shape(Z))}
+
+def activation(Z, name):
+    try:
+        return _FUNCS[name](Z)
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}") from None
+
 def activation_derivative(Z, A, name):
-    if name == "relu":
-        return np.heaviside(Z, 1.0)
-    return _activation_derivative_ok(Z, A, name)
+    if name not in _DERIVS:
+        raise ValueError(f"unknown activation {name!r}")
+    return _DERIVS[name](Z, A)
+'''),
+    Alternative("sce-shift-on-a-new-array", cell="softmax_cross_entropy",
+                why="shifted scores in a new array, then in-place operations on arrays of its own", code='''
+def softmax_cross_entropy(S, y):
+    N = S.shape[0]
+    rows = np.arange(N)
+    Z = S - S.max(axis=1, keepdims=True)
+    E = np.exp(Z)
+    s = E.sum(axis=1, keepdims=True)
+    loss = float(np.mean(np.log(s[:, 0]) - Z[rows, y]))
+    E /= s
+    E[rows, y] -= 1
+    E /= N
+    return loss, E
 '''),
     Alternative("init-xavier-uniform-and-normal-method", cell="init_network",
                 why="Glorot's uniform variant for xavier; rng.normal(0, sigma) otherwise", code='''
@@ -785,9 +1027,10 @@ def network_backward(dOut, layers, caches):
         dA = np.dot(dZ, layer["W"])
     return grads
 '''),
-    Alternative("netbwd-in-place", cell="network_backward", why="dA *= f'(Z) in place (modifies dOut)", code='''
+    Alternative("netbwd-in-place-on-a-copy", cell="network_backward", why="dA *= f'(Z) in place, on a copy of dOut",
+                code='''
 def network_backward(dOut, layers, caches):
-    grads, dA = [None] * len(layers), dOut
+    grads, dA = [None] * len(layers), dOut.copy()
     for i in range(len(layers) - 1, -1, -1):
         c = caches[i]
         dA *= activation_derivative(c["Z"], c["A"], layers[i]["activation"])
@@ -800,4 +1043,16 @@ def sgd_update(layers, grads, lr):
     return [{**layer, "W": layer["W"] - lr * g["W"], "b": layer["b"] - lr * g["b"]}
             for layer, g in zip(layers, grads)]
 '''),
+    # --- issue 12: no library, no numerical differentiation, and these keep full marks --------
+    Alternative("netbwd-derivative-from-activation", cell="network_backward",
+                why="f'(Z) from activation_derivative(Z, activation(Z, name), name): calls the student's "
+                    "activation, not the forward pass",
+                code=_variant(NETWORK_BACKWARD, ('activation_derivative(c["Z"], c["A"], layers[i]["activation"])',
+                                                 'activation_derivative(c["Z"], activation(c["Z"], layers[i]["activation"]), '
+                                                 'layers[i]["activation"])'))),
+    Alternative("backward-batch-numpy-scipy-imported", cell="backward_batch",
+                why="scipy imported in the cell for a check by hand, not used by the backward pass",
+                code='''
+from scipy.special import softmax as _check_softmax   # to compare by hand, not used below
+''' + BACKWARD_BATCH),
 ]

@@ -306,9 +306,72 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=
               ('history["loss"].append(total_loss / N)', 'history["loss"].append(loss)'),
               ('history["acc"].append(total_correct / N)',
                'history["acc"].append(accuracy(P, Y_batch.argmax(axis=1)))'))),
+    # ---------------------------------------------------------------- train: issue 12
+    # (each of these is caught by the visible part of test_train: tests/test_tp4_visible.py proves it)
+    Wrong("train-unweighted-mean-of-batch-losses", cell="train", fails=["test_train"],
+          why="history['loss'] = np.mean of the batch losses: the ragged last batch (64 = 24 + 24 + 16) counts "
+              "as much as a full one",
+          code=_variant(
+              TRAIN, ('        total_loss = total_correct = 0.0\n', '        losses, accs = [], []\n'),
+              ('            total_loss += loss * len(X_batch)\n'
+               '            total_correct += accuracy(P, Y_batch.argmax(axis=1)) * len(X_batch)\n',
+               '            losses.append(loss)\n            accs.append(accuracy(P, Y_batch.argmax(axis=1)))\n'),
+              ('history["loss"].append(total_loss / N)', 'history["loss"].append(float(np.mean(losses)))'),
+              ('history["acc"].append(total_correct / N)', 'history["acc"].append(float(np.mean(accs)))'))),
+    Wrong("train-drops-ragged-last-batch", cell="train", fails=["test_train"],
+          why="skips the last, smaller mini-batch: its examples are never trained on nor counted",
+          code=_variant(
+              TRAIN, ('            loss, grads, P = loss_and_gradients(params, X_batch, Y_batch)\n',
+                      '            if len(X_batch) < batch_size:\n                continue\n'
+                      '            loss, grads, P = loss_and_gradients(params, X_batch, Y_batch)\n'),
+              ('history["loss"].append(total_loss / N)', 'history["loss"].append(total_loss / (N - N % batch_size))'),
+              ('history["acc"].append(total_correct / N)', 'history["acc"].append(total_correct / (N - N % batch_size))'))),
+    Wrong("train-accuracy-after-step", cell="train", fails=["test_train"],
+          why="the batch accuracy from a new forward pass after the step (the P of loss_and_gradients is the "
+              "one before it, and costs nothing)",
+          code=_variant(
+              TRAIN, ('total_correct += accuracy(P, Y_batch.argmax(axis=1))',
+                      'total_correct += accuracy(predict_proba(params, X_batch), Y_batch.argmax(axis=1))'))),
+    Wrong("train-np-random-permutation", cell="train", fails=["test_train"],
+          why="shuffles with np.random.permutation instead of the rng it receives: a seed no longer fixes the training",
+          code=_variant(
+              TRAIN,
+              ('        for X_batch, Y_batch in iterate_minibatches(X, Y, batch_size, rng):\n',
+               '        order = np.random.permutation(N)\n'
+               '        for start in range(0, N, batch_size):\n'
+               '            X_batch, Y_batch = X[order[start:start + batch_size]], Y[order[start:start + batch_size]]\n'))),
 ]
 
 ALTERNATIVES = [
+    Alternative("train-np-average-weights", cell="train",
+                why="the epoch's mean as np.average(batch losses, weights=batch sizes)", code='''
+def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=0.0,
+          X_val=None, Y_val=None, callback=None, progress=True):
+    velocity = {k: np.zeros_like(v) for k, v in params.items()}
+    history = {"loss": [], "acc": []}
+    if X_val is not None:
+        history["val_loss"], history["val_acc"] = [], []
+    for epoch in trange(epochs, disable=not progress):
+        losses, accs, sizes = [], [], []
+        for xb, yb in iterate_minibatches(X, Y, batch_size, rng):
+            loss, grads, P = loss_and_gradients(params, xb, yb)
+            if momentum > 0:
+                momentum_step(params, grads, velocity, lr, momentum=momentum, weight_decay=weight_decay)
+            else:
+                sgd_step(params, grads, lr, weight_decay=weight_decay)
+            losses.append(loss)
+            accs.append(accuracy(P, yb.argmax(axis=1)))
+            sizes.append(len(xb))
+        history["loss"].append(float(np.average(losses, weights=sizes)))
+        history["acc"].append(float(np.average(accs, weights=sizes)))
+        if X_val is not None:
+            P_val = predict_proba(params, X_val)
+            history["val_loss"].append(cross_entropy(P_val, Y_val))
+            history["val_acc"].append(accuracy(P_val, Y_val.argmax(axis=1)))
+        if callback is not None:
+            callback(epoch, params, history)
+    return history
+'''),
     Alternative("accuracy-loop", cell="accuracy", code='''
 def accuracy(P, y):
     correct = 0
@@ -408,3 +471,9 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=
     return history
 '''),
 ]
+
+# Wrong answers that the *visible* part of their test cell catches (a student learns before grading):
+# tests/test_tp4_visible.py runs them on the release notebook, filled with the solution.
+VISIBLE = ["minibatches-global-random", "minibatches-drop-last", "train-velocity-reset-every-epoch",
+           "train-unweighted-mean-of-batch-losses", "train-drops-ragged-last-batch", "train-accuracy-after-step",
+           "train-np-random-permutation", "train-same-order-every-epoch"]

@@ -4,6 +4,7 @@ Needs root (useradd, runuser). The course's environment is a venv made from the 
 (readable by every user), as on a shared teaching server; it is cached in /var/tmp by the hash
 of pyproject.toml, so the tests that use it pay for it once per machine.
 """
+import fcntl
 import hashlib
 import os
 import shutil
@@ -23,12 +24,14 @@ def course_venv(extras=""):
     """The course installed (``pip install -e ROOT[extras]``) in a venv every user can run."""
     key = (ROOT / "pyproject.toml").read_bytes() + str(ROOT).encode() + extras.encode()
     venv = Path(f"/var/tmp/tp-course-venv-{hashlib.sha1(key).hexdigest()[:10]}")
-    if not (venv / "bin" / "tp-course").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run(["/usr/bin/python3", "-m", "venv", str(venv)], check=True)
-        target = f"{ROOT}[{extras}]" if extras else str(ROOT)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-e", target], check=True,
-                       capture_output=True)
+    with open(f"{venv}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # test runs in parallel: one makes it, the others wait
+        if not (venv / "bin" / "tp-course").exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run(["/usr/bin/python3", "-m", "venv", str(venv)], check=True)
+            target = f"{ROOT}[{extras}]" if extras else str(ROOT)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-e", target], check=True,
+                           capture_output=True)
     return venv
 
 

@@ -1,4 +1,5 @@
-"""TP4's plot helpers (tp_utils.plots) and the live demo (tp_utils.live), headless (Agg)."""
+"""TP4's plot helpers (tp_utils.plots), the live view (tp_utils.live) and the class demo
+(tp_course.live_demo), headless (Agg)."""
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from tp_course import live_demo  # noqa: E402
 from tp_utils import live, plots  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,13 +141,13 @@ def test_live_training_callback_saves_frames(tmp_path):
 
 
 def test_live_demo_runs_quickly(tmp_path):
-    lt, hist = live.demo(epochs=6, every=3, out_dir=tmp_path, png=tmp_path / "demo.png")
+    lt, hist = live_demo.demo(epochs=6, every=3, out_dir=tmp_path, png=tmp_path / "demo.png")
     assert len(hist["loss"]) == 6 and len(lt.frames) == 3
     assert (tmp_path / "demo.png").exists()
 
 
-def test_python_m_tp_utils_live(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "tp_utils.live", "--epochs", "4", "--every", "2",
+def test_tp_course_live(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "tp_course.cli", "live", "--epochs", "4", "--every", "2",
                            "--out", str(tmp_path / "f"), "--png", str(tmp_path / "p.png")],
                           cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={"MPLBACKEND": "Agg", "PATH": "", "PYTHONPATH": str(ROOT)})
@@ -164,22 +166,22 @@ def test_live_window_is_redrawn_while_training(monkeypatch):
     monkeypatch.setattr(live, "_interactive_backend", lambda: True)
     monkeypatch.setattr(plt, "show", lambda *a, **k: None)
     monkeypatch.setattr(plt, "pause", lambda t: pauses.append(t))
-    lt, hist = live.demo(epochs=4, every=2, window=True)
+    lt, hist = live_demo.demo(epochs=4, every=2, window=True)
     assert lt.window and len(pauses) == 3                    # epochs 1, 2 and 4
     plt.close(lt.fig)
     monkeypatch.setattr(live, "_interactive_backend", lambda: False)
-    lt, _ = live.demo(epochs=2, every=1, window=True)         # Agg: no window, no error
+    lt, _ = live_demo.demo(epochs=2, every=1, window=True)         # Agg: no window, no error
     assert not lt.window
 
 
 def test_live_window_off_without_display(monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    assert not live._has_display()
+    assert not live_demo._has_display()
     monkeypatch.delenv("MPLBACKEND")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     if sys.platform.startswith("linux"):
-        assert not live._has_display()
+        assert not live_demo._has_display()
 
 
 def test_tp_utils_holds_no_tp4_solution():
@@ -193,7 +195,7 @@ def test_tp_utils_holds_no_tp4_solution():
 def test_live_demo_writes_its_frames_under_build(tmp_path, monkeypatch, capsys):
     """`make live` from the repo root: frames go to build/live_frames (ignored by git)."""
     monkeypatch.chdir(tmp_path)
-    live.main(["--epochs", "2", "--every", "1", "--no-window"])
+    live_demo.main(["--epochs", "2", "--every", "1", "--no-window"])
     frames = sorted((tmp_path / "build" / "live_frames").glob("frame_*.png"))
     assert len(frames) == 2 and "build/live_frames/" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]

@@ -4,6 +4,7 @@
     tp-course check [-a tp1 ...]       solution full marks, blank 0, every wrong answer loses points
     tp-course grade SUBMITTED_DIR      autograde a class, feedback, score table and CSV
     tp-course demo                     build, simulate a small class, grade it, print the table
+    tp-course live [--epochs 60 ...]   the class demo: a network learns while its plots redraw
 """
 import argparse
 import os
@@ -160,7 +161,25 @@ def cmd_demo(args):
     csv = write_csv(results, course_dir / "grades.csv")
     print(f"\n{len(results)} submissions graded in {time.time() - t:.1f} s; scores in {csv}; "
           f"feedback in {course_dir / 'feedback'}")
+    print(f"to look at these submissions in the formgrader: {formgrader_command(course_dir)}")
     return 0
+
+
+def formgrader_command(course_dir):
+    """The shell command that opens ``course_dir``'s gradebook in the formgrader.
+
+    The demo's folder is a course of its own (nbgrader_config.py, source/, release/,
+    submitted/, autograded/, feedback/, gradebook.db), so JupyterLab started there shows its
+    submissions: menu Nbgrader -> Formgrader, or the page /formgrader.
+    """
+    def short(path, start):  # relative when it stays near, else absolute
+        rel = os.path.relpath(path, start)
+        return str(path) if rel.startswith(os.pardir + os.sep + os.pardir + os.sep + os.pardir) else rel
+    course_dir = Path(course_dir).resolve()
+    jupyter = Path(sys.executable).with_name("jupyter")  # after the cd: relative to course_dir
+    root = " --allow-root" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""  # Jupyter refuses root
+    return (f"cd {short(course_dir, Path.cwd())} && "
+            f"{short(jupyter, course_dir) if jupyter.exists() else 'jupyter'} lab{root}")
 
 
 def cmd_student_bundle(args):
@@ -180,6 +199,11 @@ def cmd_exchange(args):
           f"instructor: export TP_COURSE_EXCHANGE={root}\n"
           f"students: ~/.jupyter/nbgrader_config.py:\n{student_config(root)}")
     return 0
+
+
+def cmd_live(args):
+    from . import live_demo   # matplotlib and scikit-learn: only for this command
+    return live_demo.main(args.rest)
 
 
 def main(argv=None):
@@ -211,7 +235,11 @@ def main(argv=None):
     s = sub.add_parser("demo", help="build, simulate a small class, grade it")
     s.add_argument("-w", "--workers", type=int, default=None)
     s.set_defaults(func=cmd_demo)
-    args = p.parse_args(argv)
+    s = sub.add_parser("live", add_help=False, help="class demo: watch a network learn (tp-course live --help)")
+    s.set_defaults(func=cmd_live)
+    args, args.rest = p.parse_known_args(argv)   # `live` passes the rest to its own parser
+    if args.rest and args.command != "live":
+        p.error(f"unrecognized arguments: {' '.join(args.rest)}")
     return args.func(args)
 
 

@@ -37,10 +37,13 @@ class Result:
     assignment: str
     auto_score: float = 0.0      # points of auto-graded cells
     auto_max: float = 0.0
-    manual_max: float = 0.0      # points waiting for a human (written answers)
+    manual_max: float = 0.0      # points of the written answers (graded by a human)
     cells: dict = field(default_factory=dict)   # grade_id -> (score, max_score)
     flags: list = field(default_factory=list)   # readable problems: cheat suspicion, timeout, crash, missing file
     feedback: str = ""
+    manual_score: float = 0.0    # points of the written answers graded so far (0 for a blank one)
+    to_grade: int = 0            # written answers waiting for a human (nbgrader's needs_manual_grade)
+    to_grade_max: float = 0.0    # their points
 
 
 AUTOGRADE_TIMEOUT = 1800          # seconds, per nbgrader process
@@ -196,8 +199,13 @@ def read_scores(course_dir, env, student, assignment):
                 if g.cell.cell_type == "code":
                     result.auto_max += g.max_score
                     result.auto_score += float(g.score or 0.0) if auto else 0.0
-                else:
+                else:  # a written answer: a blank one was scored 0 by nbgrader, it needs no human
                     result.manual_max += g.max_score
+                    if g.needs_manual_grade:
+                        result.to_grade += 1
+                        result.to_grade_max += g.max_score
+                    else:
+                        result.manual_score += float(g.score or 0.0)
                 if g.cell.cell_type == "code" and g.needs_manual_grade:
                     result.flags.append(f"needs manual grade [{g.name}]: a test cell could not be auto-graded")
     return result
@@ -319,10 +327,11 @@ def write_csv(results, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student", "assignment", "auto_score", "auto_max", "manual_max", "flags", "feedback"])
+        w.writerow(["student", "assignment", "auto_score", "auto_max", "manual_max", "manual_score", "to_grade",
+                    "to_grade_max", "flags", "feedback"])
         for r in results:
             w.writerow([r.student, r.assignment, f"{r.auto_score:g}", f"{r.auto_max:g}", f"{r.manual_max:g}",
-                        " | ".join(r.flags), r.feedback])
+                        f"{r.manual_score:g}", r.to_grade, f"{r.to_grade_max:g}", " | ".join(r.flags), r.feedback])
     return path
 
 
@@ -334,12 +343,22 @@ def _short_flags(flags):
     return "; ".join(g[0] + (f" (+{len(g) - 1} more)" if len(g) > 1 else "") for g in groups.values())
 
 
+def _written(r):
+    """The written answers of one result: what is left for a human, else their score."""
+    if r.to_grade:
+        return f"{r.to_grade} to grade ({r.to_grade_max:g} pt{'' if r.to_grade_max == 1 else 's'})"
+    return f"{r.manual_score:g}/{r.manual_max:g}" if r.manual_max else "-"
+
+
 def format_table(results):
-    """The class at a glance: one line per student and assignment."""
+    """The class at a glance: one line per student and assignment.
+
+    "written" says how many written answers wait for a human and their points ("3 to grade
+    (5 pts)"), or, when none does, their score ("0/5": blank answers, scored 0 by nbgrader).
+    """
     rows = [("student", "assignment", "auto", "max", "written", "flags")]
     for r in results:
-        rows.append((r.student, r.assignment, f"{r.auto_score:g}", f"{r.auto_max:g}",
-                     f"{r.manual_max:g} to grade" if r.manual_max else "-",
+        rows.append((r.student, r.assignment, f"{r.auto_score:g}", f"{r.auto_max:g}", _written(r),
                      _short_flags(r.flags) if r.flags else "ok"))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]

@@ -169,16 +169,21 @@ EXTREME = np.array([-1e4, -1000.0, -745.2, -709.8, -100.0, -36.0, -20.0, -1e-8, 
                     1e-8, 20.0, 36.0, 100.0, 709.8, 745.2, 1000.0, 1e4])
 
 
+TINY64, TINY32 = float(np.finfo(np.float64).tiny), float(np.finfo(np.float32).tiny)
+
+
 def check_elementwise(name, func, reference, seed=0, scale=20.0,
                       shapes=((), (1,), (7,), (3, 4), (2, 3, 5)),
-                      tol64=(1e-8, 1e-13), tol32=(1e-5, 1e-6)):
+                      tol64=(1e-12, TINY64), tol32=(1e-5, TINY32), tails=(), subnormal=()):
     """Hidden-test battery for an element-wise function of an array of any shape.
 
     Checks ``func(x)`` against ``reference(x)`` (computed in float64) on random inputs
-    of several shapes, in float64 and float32, and on ``EXTREME`` values, inside
-    ``strict_floats()``: any overflow, NaN or RuntimeWarning fails. The output may be
-    float32 or float64 (tolerances ``(rtol, atol)`` per input dtype); the input must
-    not be modified.
+    of several shapes, in float64 and float32, and on ``EXTREME`` values, with numpy's
+    floating-point checks raising (``tp_utils.testing.call_strict``): any overflow, NaN or
+    RuntimeWarning fails. The output may be float32 or float64 (tolerances ``(rtol, atol)``
+    per input dtype: by default a **relative** error of 1e-12 in float64 and 1e-5 in
+    float32, wherever the value is a normal number); the input must not be modified.
+    The answer may not switch the checks off (:func:`assert_no_silenced_checks`).
 
     Parameters
     ----------
@@ -186,9 +191,28 @@ def check_elementwise(name, func, reference, seed=0, scale=20.0,
         The student's function name, for messages.
     func, reference : callable
         ``func(x)`` is the student's function; ``reference(x64)`` the independent value.
+    tails : sequence of float
+        float64 inputs checked first, one by one, with the float64 tolerance (tails where a
+        formula that cancels loses every digit, e.g. sigmoid(-40) = 4.25e-18, not 0).
+    subnormal : sequence of float
+        float64 inputs where the value is a subnormal number (below 2.2e-308): the answer must
+        be within 1e-322 of it (0 there means an exp overflowed along the way, checks off).
     """
-    from tp_utils.testing import check_array
+    from tp_utils.testing import call_strict, check_array
 
+    assert_no_silenced_checks(name)
+    for v in tails:
+        x = np.array([float(v)])
+        check_array(f"{name}({v:g}) (relative accuracy {tol64[0]:g} claimed)", call_strict(f"{name}(x)", func, x),
+                    reference(x), rtol=tol64[0], atol=tol64[1])
+    for v in subnormal:
+        x = np.array([float(v)])
+        got, expected = np.asarray(call_strict(f"{name}(x)", func, x), dtype=float), reference(x)
+        if not np.all(np.abs(got - expected) <= 1e-322):
+            raise AssertionError(
+                f"{name}({v:g}) = {float(got[0])!r}; expected {float(expected[0])!r} (a subnormal number: exp(-|x|) still "
+                "exists down to x = -745). Returning 0 here means an exp overflowed to inf along the way "
+                "and the overflow was not reported: the formula must not compute exp of a large number.")
     rng = np.random.default_rng(seed)
     for dtype, (rtol, atol) in ((np.float64, tol64), (np.float32, tol32)):
         cases = [(rng.standard_normal(shape) * scale).astype(dtype) for shape in shapes]
@@ -196,12 +220,8 @@ def check_elementwise(name, func, reference, seed=0, scale=20.0,
         for x in cases:
             x_before = x.copy()
             what = f"{name}(x) for x of shape {x.shape} and dtype {np.dtype(dtype).name}"
-            try:
-                with strict_floats():
-                    got = func(x)
-            except (FloatingPointError, RuntimeWarning) as err:
-                raise AssertionError(f"{what}: {err} (for |x| up to {np.abs(x).max():.3g}): "
-                                     "the formula is not numerically stable.") from err
+            with strict_floats():
+                got = call_strict(what, func, x)
             expected = reference(x.astype(np.float64))
             check_array(what, got, expected, rtol=rtol, atol=atol)
             if not np.array_equal(x, x_before):
@@ -218,7 +238,7 @@ def tp2_check_backward(backward_fn, rng, sizes, activations=("tanh", "relu"), rt
     float32 cancellation leaves absolute errors of ~1e-7); the catalogued slips are off by far more.
     """
     from scipy.special import logsumexp
-    from tp_utils.testing import check_array
+    from tp_utils.hints import check_array_hinted
     keys = ["y_tilde", "W_y", "b_y", "h", "h_tilde", "W_h", "b_h"]
     for n_x, n_h, n_y in sizes:
         for act in activations:
@@ -243,7 +263,7 @@ def tp2_check_backward(backward_fn, rng, sizes, activations=("tanh", "relu"), rt
             ref["h_tilde"] = numerical_gradient(lambda t: lse(params["W_y"] @ act_fn(t) + params["b_y"]),
                                                 cache["h_tilde"].copy())
             for name in keys:
-                check_array(f"grads['{name}'] ({act}, n_x={n_x}, n_h={n_h}, n_y={n_y})",
+                check_array_hinted(f"grads['{name}'] ({act}, n_x={n_x}, n_h={n_h}, n_y={n_y})",
                             grads[name], ref[name], rtol=rtol, atol=atol)
 
 
@@ -262,3 +282,349 @@ def tp3_check_gradient(name, analytic, numeric, rtol=1e-4, atol=1e-6):
     scale = max(1.0, float(np.abs(numeric).max())) if numeric.size else 1.0
     if not np.all(np.abs(a - numeric) <= atol * scale + rtol * np.abs(numeric)):
         raise AssertionError(gradient_report(a, numeric, name)[1])
+
+
+# ---------------------------------------------------------------- contracts (TP2-TP3)
+def _first_change(before, after, path=""):
+    """Where ``after`` differs from ``before`` (e.g. ``"['W_h']"``), or None if it does not."""
+    if isinstance(before, dict):
+        if not isinstance(after, dict) or set(before) != set(after):
+            return path or "(its keys)"
+        for key in before:
+            where = _first_change(before[key], after[key], f"{path}[{key!r}]")
+            if where is not None:
+                return where
+        return None
+    if isinstance(before, (list, tuple)):
+        if not isinstance(after, (list, tuple)) or len(before) != len(after):
+            return path or "(its length)"
+        for i, (b, a) in enumerate(zip(before, after)):
+            where = _first_change(b, a, f"{path}[{i}]")
+            if where is not None:
+                return where
+        return None
+    if isinstance(before, np.ndarray):
+        a = np.asarray(after)
+        same = a.shape == before.shape and a.dtype == before.dtype and np.array_equal(
+            a, before, equal_nan=np.issubdtype(before.dtype, np.inexact))
+        return None if same else path
+    return None if before == after else path
+
+
+def unmodified_call(call, func, *args):
+    """``func(*args)``, checking that it left every argument (arrays, dicts, lists of them) as it was.
+
+    Parameters
+    ----------
+    call : str
+        The call as a student reads it, e.g. ``"softmax_cross_entropy(S, y)"``: the names in the
+        parentheses name the arguments in the message.
+    func : callable
+        The student's function.
+
+    Returns
+    -------
+    whatever ``func(*args)`` returns; raises ``AssertionError`` if an argument was modified.
+    """
+    import copy
+    names = [s.strip() for s in call[call.index("(") + 1:call.rindex(")")].split(",")]
+    names += [f"#{i + 1}" for i in range(len(names), len(args))]
+    before = [copy.deepcopy(a) for a in args]
+    result = func(*args)
+    for name, b, a in zip(names, before, args):
+        where = _first_change(b, a)
+        if where is not None:
+            raise AssertionError(
+                f"{call} modified its argument {name}{where} in place (e.g. with -=, *= or [...] = on it): "
+                "the caller's array changed behind its back. Work on a new array (x - c, x.copy()).")
+    return result
+
+
+def check_gradient_hinted(name, analytic, numeric, n=None, candidates=(), **tolerances):
+    """:func:`tp3_check_gradient`, and on failure a hint from ``tp_utils.hints.slip_hint``
+    (a factor N with ``n`` the batch size, 2, the sign, the transpose, or a named ``candidate``)."""
+    from tp_utils.hints import slip_hint
+    try:
+        tp3_check_gradient(name, analytic, numeric, **tolerances)
+    except AssertionError as err:
+        hint = slip_hint(analytic, numeric, n=n, candidates=candidates, rtol=1e-4, atol=1e-6)
+        if not hint:
+            raise
+        raise AssertionError(f"{err}\nHint: {hint}") from None
+
+
+def tp2_relu_kink_case():
+    """A TP2 network and example where one hidden pre-activation is exactly 0 (ReLU's kink).
+
+    Returns (x, y, params, cache): cache["h_tilde"][0] == 0.0 exactly; the course takes
+    ReLU'(0) = 0, so every gradient below that unit is 0.
+    """
+    x = np.array([1.0, 2.0])
+    params = {"W_h": np.array([[2.0, -1.0], [0.5, 1.0], [-1.0, 0.25]]), "b_h": np.array([0.0, -1.0, 0.2]),
+              "W_y": np.array([[1.0, -2.0, 0.5], [0.5, 1.0, -1.0]]), "b_y": np.array([0.1, -0.2])}
+    cache = tp2_forward(x, params, "relu")
+    assert cache["h_tilde"][0] == 0.0
+    return x, 1, params, cache
+
+
+def tp2_check_backward_contracts(name, backward_fn):
+    """Hidden test of TP2's backward functions: x, params and cache are not modified, and at
+    ReLU's kink (h_tilde = 0 exactly) the course's ReLU'(0) = 0 is taken."""
+    from tp_utils.hints import check_array_hinted
+    x, y, params, cache = tp2_relu_kink_case()
+    g_y = cache["y_hat"] - np.eye(len(cache["y_hat"]))[y]
+    g_h = params["W_y"].T @ g_y
+    g_ht = g_h * (cache["h_tilde"] > 0)
+    grads = unmodified_call(f"{name}(x, y, params, cache, activation)", backward_fn, x.copy(), y,
+                            {k: v.copy() for k, v in params.items()}, {k: v.copy() for k, v in cache.items()},
+                            "relu")
+    if not isinstance(grads, dict) or "h_tilde" not in grads or "W_h" not in grads:
+        raise AssertionError(f"{name} should return a dict with the keys 'h_tilde' and 'W_h'")
+    why = (" (ReLU at h_tilde = 0 exactly: the course takes ReLU'(0) = 0, so the mask is h_tilde > 0, "
+           "not h_tilde >= 0)")
+    check_array_hinted(f"{name}: grads['h_tilde'] where h_tilde[0] = 0{why}", grads["h_tilde"], g_ht,
+                       rtol=1e-5, atol=1e-6)
+    check_array_hinted(f"{name}: grads['W_h'] where h_tilde[0] = 0{why}", grads["W_h"], np.outer(g_ht, x),
+                       rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------------------------- TP1 (stable formulas)
+# Independent references, accurate to a few units in the last place everywhere (also in the
+# tails and for subnormal values), in float64 whatever the input dtype. A hidden test may also
+# hand them to the student's later functions (one slip, one charge: ``sigmoid = tp1_sigmoid``).
+
+def tp1_sigmoid(x):
+    """sigma(x), relative error ~1e-16 (also e^x/(1+e^x) for subnormal values, x > -745)."""
+    x = np.asarray(x, dtype=np.float64)
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+
+
+def tp1_sigmoid_grad(x):
+    """sigma'(x) = sigma(x) sigma(-x) (never 1 - sigma(x), which is 0 for x > 37)."""
+    x = np.asarray(x, dtype=np.float64)
+    return tp1_sigmoid(x) * tp1_sigmoid(-x)
+
+
+def tp1_tanh(x):
+    """tanh(x) (numpy's, accurate near 0 too)."""
+    return np.tanh(np.asarray(x, dtype=np.float64))
+
+
+def tp1_tanh_grad(x):
+    """tanh'(x) = 4 sigma'(2x) (never 1 - tanh(x)**2, which is 0 for |x| > 19)."""
+    return 4.0 * tp1_sigmoid_grad(2.0 * np.asarray(x, dtype=np.float64))
+
+
+def tp1_softplus(x):
+    """ln(1 + e^x) = np.logaddexp(0, x) (log1p inside: e^x to full precision for x << 0)."""
+    return np.logaddexp(0.0, np.asarray(x, dtype=np.float64))
+
+
+def tp1_log_sigmoid(x):
+    """ln sigma(x) = -softplus(-x)."""
+    return -np.logaddexp(0.0, -np.asarray(x, dtype=np.float64))
+
+
+def tp1_logsumexp(x, axis=-1, keepdims=False):
+    """ln sum exp along ``axis`` (scipy.special.logsumexp)."""
+    from scipy.special import logsumexp
+    return logsumexp(np.asarray(x, dtype=np.float64), axis=axis, keepdims=keepdims)
+
+
+def tp1_log_softmax(x, axis=-1):
+    """x - logsumexp(x, axis, keepdims=True)."""
+    x = np.asarray(x, dtype=np.float64)
+    return x - tp1_logsumexp(x, axis=axis, keepdims=True)
+
+
+# Switching numpy's floating-point checks off does not make a formula stable: the static
+# reading below finds it in the answer (and the helpers it calls), as the tests cannot.
+_SILENCERS = {"errstate", "seterr", "seterrcall", "filterwarnings", "simplefilter", "catch_warnings",
+              "suppress_warnings", "suppress"}
+_CAUGHT = {"FloatingPointError", "RuntimeWarning", "Warning", "ArithmeticError", "OverflowError",
+           "ZeroDivisionError"}
+_HARMLESS_MODES = {None, "raise", "warn", "print", "log", "call", "error", "always", "default", "module", "once"}
+
+
+def _dotted(node, table):
+    """``np.errstate`` -> "numpy.errstate"-like dotted name of a callee, through import aliases."""
+    import ast
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        target = table.get(node.id)
+        base = target[1] if isinstance(target, tuple) else node.id
+        return ".".join([base] + parts[::-1])
+    return ""
+
+
+def silenced_checks(sources, name, follow=None):
+    """Where the function ``name`` (or a helper it calls) switches floating-point checks off.
+
+    A static reading of the code the kernel ran: calls of ``np.errstate``/``np.seterr`` that set
+    a check to ``"ignore"`` (or to a value the reading cannot see), ``np.seterrcall``,
+    ``warnings.filterwarnings``/``simplefilter`` with ``"ignore"``, ``warnings.catch_warnings``
+    with ``record=True`` or ``action="ignore"``, ``np.testing.suppress_warnings``,
+    ``contextlib.suppress`` of a floating-point error, and ``except FloatingPointError`` (or
+    ``RuntimeWarning``, ``OverflowError``...). Only code inside functions counts: the grader sets
+    its own checks around every call, so a top-level ``np.seterr`` changes nothing.
+
+    Returns
+    -------
+    list of str, e.g. ``["np.errstate(over='ignore') in sigmoid"]``; ``[]`` when none.
+    """
+    import ast
+    from .grading.suspicious import _bindings, _python
+    table, stars = {}, []
+    for source in sources:
+        tree = _python(source)
+        if tree is not None:
+            _bindings(tree.body, table, stars)
+    found, seen, todo = [], set(), [name]
+    while todo:
+        fname = todo.pop()
+        node = table.get(fname)
+        if fname in seen or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        seen.add(fname)
+        for n in ast.walk(node):
+            where = f"{ast.unparse(n)[:80]} in {fname}" if isinstance(n, ast.Call) else ""
+            if isinstance(n, ast.Call):
+                callee = _dotted(n.func, table).split(".")[-1]
+                if callee not in _SILENCERS:
+                    pass
+                elif callee in ("errstate", "seterr"):
+                    values = list(n.args) + [k.value for k in n.keywords if k.arg != "under"]
+                    if any(k.arg is None for k in n.keywords) or any(
+                            not (isinstance(v, ast.Constant) and v.value in _HARMLESS_MODES) for v in values):
+                        found.append(where)
+                elif callee in ("filterwarnings", "simplefilter"):
+                    action = n.args[0] if n.args else next((k.value for k in n.keywords if k.arg == "action"), None)
+                    if not (isinstance(action, ast.Constant) and action.value in _HARMLESS_MODES):
+                        found.append(where)
+                elif callee == "catch_warnings":
+                    if any(k.arg in ("record", "action") and not (isinstance(k.value, ast.Constant) and
+                                                                   k.value.value in (False, None, "error"))
+                           for k in n.keywords):
+                        found.append(where)
+                elif callee == "suppress":
+                    if any(isinstance(a, ast.Name) and a.id in _CAUGHT | {"Exception", "BaseException"}
+                           for a in n.args):
+                        found.append(where)
+                else:
+                    found.append(where)
+            elif isinstance(n, ast.ExceptHandler) and n.type is not None:
+                types = n.type.elts if isinstance(n.type, ast.Tuple) else [n.type]
+                caught = [_dotted(t, table).split(".")[-1] for t in types]
+                if any(c in _CAUGHT for c in caught):
+                    found.append(f"except {ast.unparse(n.type)} in {fname}")
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id != fname:
+                if isinstance(table.get(n.id), (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and (
+                        follow is None or follow(n.id)):
+                    todo.append(n.id)
+    return found
+
+
+def assert_no_silenced_checks(name):
+    """Fail if the answer ``name`` switches floating-point checks off (see :func:`silenced_checks`).
+
+    Another graded answer it calls is not read: its own test charges it (one slip, one charge).
+    """
+    from .answers import student_sources
+    from .grading.judge import current
+    judge = current()
+    graded = set(judge.student_names) if judge is not None else set()
+    found = silenced_checks(student_sources(), name, follow=lambda helper: helper not in graded)
+    if found:
+        raise AssertionError(
+            f"{name}: {found[0]} switches numpy's overflow checks off (or hides their warnings). An overflow "
+            "that is not reported is still an overflow: the exercise is a formula that never computes exp of a "
+            "large number (Part 2). Remove it and make the formula itself stable.")
+
+
+# ---------------------------------------------------------------- TP5 (convolutions)
+# Independent references for TP5's hidden tests: scipy.signal.correlate, explicit loops.
+# Images are (N, C, H, W); a conv weight is (C_out, C_in, kH, kW), its bias (C_out,).
+
+def tp5_output_size(n, k, padding=0, stride=1):
+    """Number of window positions: ``len(range(0, n + 2p - k + 1, s))`` (counted, not a formula)."""
+    return len(range(0, n + 2 * padding - k + 1, stride))
+
+
+def tp5_pad(X, padding):
+    """X (N, C, H, W) with ``padding`` zeros on each of the four sides, float64."""
+    p = int(padding)
+    return np.pad(np.asarray(X, dtype=float), ((0, 0), (0, 0), (p, p), (p, p)))
+
+
+def tp5_conv2d(X, W, b, stride=1, padding=0):
+    """Reference cross-correlation (PyTorch's Conv2d), with ``scipy.signal.correlate``.
+
+    X (N, C_in, H, W), W (C_out, C_in, kH, kW), b (C_out,) -> Z (N, C_out, H_out, W_out),
+    Z[n, o, i, j] = b[o] + sum_{c,u,v} Xpad[n, c, i*s + u, j*s + v] W[o, c, u, v].
+    """
+    from scipy.signal import correlate
+    Xp = tp5_pad(X, padding)
+    W = np.asarray(W, dtype=float)
+    N, C_out = Xp.shape[0], W.shape[0]
+    H_out = tp5_output_size(Xp.shape[2], W.shape[2], 0, stride)
+    W_out = tp5_output_size(Xp.shape[3], W.shape[3], 0, stride)
+    Z = np.empty((N, C_out, H_out, W_out))
+    for n in range(N):
+        for o in range(C_out):
+            full = correlate(Xp[n], W[o], mode="valid")[0]          # (Hp - kH + 1, Wp - kW + 1)
+            Z[n, o] = full[::stride, ::stride][:H_out, :W_out] + float(np.asarray(b, dtype=float)[o])
+    return Z
+
+
+def tp5_im2col(X, kH, kW, stride=1, padding=0):
+    """Reference patches, with loops: row (n, i, j), column (c, u, v) in C order.
+
+    Returns an array of shape (N * H_out * W_out, C * kH * kW), float64.
+    """
+    Xp = tp5_pad(X, padding)
+    N, C = Xp.shape[:2]
+    H_out = tp5_output_size(Xp.shape[2], kH, 0, stride)
+    W_out = tp5_output_size(Xp.shape[3], kW, 0, stride)
+    rows = []
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                rows.append(Xp[n, :, i * stride:i * stride + kH, j * stride:j * stride + kW].ravel())
+    return np.array(rows).reshape(N * H_out * W_out, C * kH * kW)
+
+
+def tp5_maxpool(X, size=2, stride=2):
+    """Reference max pooling with loops: X (N, C, H, W) -> (N, C, H_out, W_out), no padding."""
+    X = np.asarray(X, dtype=float)
+    N, C, H, W = X.shape
+    H_out, W_out = tp5_output_size(H, size, 0, stride), tp5_output_size(W, size, 0, stride)
+    Z = np.empty((N, C, H_out, W_out))
+    for idx in np.ndindex(N, C, H_out, W_out):
+        n, c, i, j = idx
+        Z[idx] = X[n, c, i * stride:i * stride + size, j * stride:j * stride + size].max()
+    return Z
+
+
+def tp5_maxpool_backward(dZ, X, size=2, stride=2):
+    """Reference max-pooling backward with loops: each window's gradient goes to its FIRST maximum
+    (row-major order inside the window, as ``np.argmax`` and PyTorch); overlapping windows add up."""
+    X = np.asarray(X, dtype=float)
+    dX = np.zeros_like(X)
+    N, C, H_out, W_out = np.shape(dZ)
+    for n, c, i, j in np.ndindex(N, C, H_out, W_out):
+        window = X[n, c, i * stride:i * stride + size, j * stride:j * stride + size]
+        u, v = divmod(int(np.argmax(window)), window.shape[1])
+        dX[n, c, i * stride + u, j * stride + v] += dZ[n, c, i, j]
+    return dX
+
+
+def tp5_random_conv(rng, N=2, C_in=3, H=7, W=6, C_out=4, k=3, dtype=float):
+    """Random X (N, C_in, H, W), weight (C_out, C_in, k, k) and non-zero bias (C_out,) for TP5's tests."""
+    X = rng.normal(size=(N, C_in, H, W)).astype(dtype)
+    Wt = rng.normal(size=(C_out, C_in, k, k)).astype(dtype)
+    b = (rng.normal(size=C_out) + 0.5).astype(dtype)
+    return X, Wt, b

@@ -6,6 +6,7 @@ messages a student understands. It never contains a solution to an exercise.
 Modules
 -------
 testing    check an answer: type, then shape, then values, in plain words
+hints      the same checks, naming a classic slip when one fits (a factor N or 2, a sign, an axis)
 gradcheck  compare an analytic gradient with a numerical one and explain the gap
 plots      small matplotlib helpers (``ax=None`` in, ``ax`` out)
 data       two-moons, MNIST (offline default), splits, one-hot

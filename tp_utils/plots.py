@@ -410,3 +410,66 @@ def plot_weight_images(W, fig=None, n=32, n_cols=8, shape=(28, 28)):
         axes[i].imshow(w.reshape(shape), cmap="RdBu", vmin=-m, vmax=m)
         axes[i].set_title(f"unit {i}", fontsize=7)
     return fig
+
+
+def plot_filters(W, fig=None, channel=0, n_cols=8):
+    """Convolution filters as small images, one panel per filter (TP5).
+
+    Parameters
+    ----------
+    W : array of shape (C_out, C_in, kH, kW)
+        Conv weights, course convention: one filter per index of the first axis.
+    fig : matplotlib Figure, optional
+        An empty figure to draw in (default: a new one).
+    channel : int
+        Which input channel of each filter to show (0 for grey images such as MNIST).
+    n_cols : int
+
+    Returns
+    -------
+    matplotlib Figure
+        Blue: positive weight, red: negative; one symmetric colour scale for all the filters, so that
+        they can be compared.
+    """
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 4:
+        raise ValueError(f"W has shape {W.shape}; expected (C_out, C_in, kH, kW), one filter per row.")
+    if not 0 <= channel < W.shape[1]:
+        raise ValueError(f"channel {channel} does not exist: the filters have {W.shape[1]} input channel(s).")
+    m = float(np.abs(W[:, channel]).max()) or 1.0
+    fig, axes = _grid(len(W), n_cols, fig, size=1.1)
+    for o, w in enumerate(W[:, channel]):
+        axes[o].imshow(w, cmap="RdBu", vmin=-m, vmax=m)
+        axes[o].set_title(f"filter {o}", fontsize=7)
+    return fig
+
+
+def plot_feature_maps(maps, image=None, fig=None, n_cols=9, cmap="viridis"):
+    """The feature maps of one image, one panel per channel, optionally after the image itself (TP5).
+
+    Parameters
+    ----------
+    maps : array of shape (C, H_out, W_out)
+        The output of a layer for one image (e.g. ``A1[n]`` of a batch ``A1`` of shape (N, C, H, W)).
+    image : array of shape (H, W), optional
+        The input image, drawn first (in grey).
+    fig : matplotlib Figure, optional
+    n_cols : int
+    cmap : str
+
+    Returns
+    -------
+    matplotlib Figure
+        Each map has its own colour scale, from its minimum to its maximum.
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3:
+        raise ValueError(f"maps has shape {maps.shape}; expected (C, H_out, W_out), the maps of one image "
+                         "(index the batch first: A[n]).")
+    panels = ([("input", np.asarray(image, dtype=float), "gray_r")] if image is not None else []) + \
+             [(f"map {c}", m, cmap) for c, m in enumerate(maps)]
+    fig, axes = _grid(len(panels), n_cols, fig, size=1.1)
+    for ax, (title, img, colours) in zip(axes, panels):
+        ax.imshow(img, cmap=colours)
+        ax.set_title(title, fontsize=7)
+    return fig

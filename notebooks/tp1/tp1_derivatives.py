@@ -28,8 +28,11 @@
 # **How it is graded.** Each exercise has an answer cell (replace `raise NotImplementedError()`)
 # followed by a test cell. The visible tests give you quick feedback; more tests run at grading
 # (other shapes, `float32` inputs, inputs up to $|x| = 10^4$ where **any overflow, NaN or
-# `RuntimeWarning` counts as an error**). A test cell scores its points when it runs without
-# error. Written answers (cells "YOUR ANSWER HERE") are graded by hand.
+# `RuntimeWarning` counts as an error**, and the tails, where a **relative** accuracy is asked:
+# see "What the tests claim" at the end of Part 2). A test cell scores its points when it runs without
+# error. Written answers (cells "YOUR ANSWER HERE") are graded by hand. Every answer is written with
+# numpy: scipy, scikit-learn, PyTorch, JAX or autograd have most of these functions, and an answer that
+# calls them instead of doing the exercise loses the points of its test.
 #
 # | # | exercise | points |
 # |---|---|---|
@@ -71,7 +74,7 @@ import warnings
 import numpy as np
 import matplotlib.pyplot as plt
 
-from tp_utils.testing import check_array, check_scalar
+from tp_utils.testing import call_strict, check_array, check_scalar
 from tp_utils.plots import plot_function_and_derivative, plot_error_vs_eps
 
 np.set_printoptions(precision=4, suppress=False)
@@ -239,9 +242,40 @@ with np.errstate(all="ignore"):
 # Every function below must accept an array of **any shape** (including a 0-d array) and
 # return an array of the same shape, must not modify its argument, and may return `float32`
 # or `float64` for a `float32` input.
+#
+# **What the tests claim** (visible tests check a few of these points, hidden tests all of them):
+#
+# - *No overflow*, NaN or `RuntimeWarning` for $|x|$ up to $10^4$, with numpy's checks **on**
+#   (the tests call your function inside `np.errstate(over="raise", ...)`; `call_strict` of
+#   `tp_utils.testing` does that and says which input overflowed). Switching the checks off in
+#   your answer (`np.errstate(over="ignore")`, `np.seterr`, `warnings.filterwarnings`,
+#   `except FloatingPointError`) hides the overflow, it does not remove it: the grader reads
+#   your answer for it, and an `inf` hidden on the way often shows anyway (below).
+# - *Relative accuracy in the tails*: in `float64`, `sigmoid`, `sigmoid_grad`, `tanh_grad`,
+#   `softplus`, `softplus_grad` and `log_sigmoid` are within a **relative** error of $10^{-12}$
+#   of the true value wherever it is a normal number ($|v| \ge 2.2 \times 10^{-308}$): an absolute
+#   error of $10^{-16}$ is not enough when the value itself is $10^{-18}$. So
+#   $\sigma(-40) \approx 4.25 \times 10^{-18}$, not $0$; $\sigma'(40) \approx 4.25 \times 10^{-18}$;
+#   $\tanh'(20) \approx 1.7 \times 10^{-17}$; $\operatorname{softplus}(-50) \approx 1.9 \times 10^{-22}$;
+#   $\ln\sigma(50) \approx -1.9 \times 10^{-22}$. Even below that, $e^{x}$ still exists as a
+#   *subnormal* number down to $x \approx -745$: $\sigma(-740) \approx 4.2 \times 10^{-322}$, and an
+#   answer that returns $0$ there computed $e^{740} = \infty$ on the way.
+# - `tanh_from_sigmoid`: an **absolute** error below $10^{-15}$ (near $0$, $2\sigma(2x) - 1$ subtracts
+#   two numbers close to $1$, so its relative error there is about $10^{-16}/|x|$: we claim no more;
+#   `np.tanh` is accurate there). `logsumexp`, `log_softmax`: an absolute error below
+#   $10^{-12}\,(1 + \max|x|)$.
+# - For a `float32` input: a relative error below $10^{-5}$ wherever the value is a normal
+#   `float32` ($|v| \ge 1.2 \times 10^{-38}$; tanh: absolute $10^{-6}$).
+#
+# The rule behind the tails: $1 - (\text{a number close to } 1)$ loses the digits of the small
+# result. Write the small result directly: $1 - \sigma(x) = \sigma(-x)$, $\ln(1 + z)$ = `np.log1p(z)`,
+# $1 - \tanh^2(x) = 4\sigma'(2x)$.
 
 # %% [markdown]
 # ## Part 3 — Stable implementations
+#
+# `scipy.special` has all of them (`expit`, `log_expit`, `softplus`, `logsumexp`, `log_softmax`): they are
+# what you are re-deriving here, with numpy only; the hidden tests reject an answer that calls them.
 #
 # ### Exercise 1 — `sigmoid` (2 points)
 
@@ -271,18 +305,24 @@ def sigmoid(x):
 # %% nbgrader={"grade": true, "grade_id": "test_sigmoid", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(1)
 x = np.array([-1e4, -800.0, -1.0, 0.0, 1.0, 800.0, 1e4])
-# np.errstate(...="raise") turns an overflow into an error: your formula must never compute
-# exp of a large positive number.
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    s = sigmoid(x)
+# call_strict runs sigmoid(x) inside np.errstate(over="raise", ...): an overflow is an error, so
+# your formula must never compute exp of a large positive number.
+s = call_strict("sigmoid(x)", sigmoid, x)
 check_array("sigmoid(x)", s, [0.0, 0.0, 0.2689414213699951, 0.5, 0.7310585786300049, 1.0, 1.0])
+# the left tail, to a relative 1e-12 (an absolute tolerance would accept 0 here)
+check_array("sigmoid(-40)", call_strict("sigmoid(x)", sigmoid, np.array([-40.0])), [4.248354255291589e-18],
+            rtol=1e-12, atol=1e-300)
 X = rng.standard_normal((3, 4)) * 5
 check_array("sigmoid(X) for X of shape (3, 4)", sigmoid(X), 1 / (1 + np.exp(-X)))  # naive is safe for |X| < 700
 print("sigmoid: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("sigmoid")
 from scipy.special import expit
 from tp_course.reference import check_elementwise
-check_elementwise("sigmoid", sigmoid, expit, seed=101)
+from tp_course.reference import tp1_sigmoid
+check_elementwise("sigmoid", sigmoid, tp1_sigmoid, seed=101, tails=(-40.0, -300.0, -708.0, 36.0, 40.0, -1e-9),
+                  subnormal=(-720.0, -740.0))
 for v, limit in ((-1e4, 0.0), (0.0, 0.5), (1e4, 1.0)):
     assert sigmoid(np.array(v)) == limit, (
         f"sigmoid({v:g}) = {float(sigmoid(np.array(v)))!r}; expected exactly {limit} (the limit is reached in float64)")
@@ -291,7 +331,10 @@ for v, limit in ((-1e4, 0.0), (0.0, 0.5), (1e4, 1.0)):
 # %% [markdown]
 # ### Exercise 2 — `sigmoid_grad` (1 point)
 #
-# $\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$ (identity 1.3): reuse your stable `sigmoid`.
+# $\sigma'(x) = \sigma(x)\,(1 - \sigma(x)) = \sigma(x)\,\sigma(-x)$ (identity 1.3, and
+# $1 - \sigma(x) = \sigma(-x)$ from W1): reuse your stable `sigmoid`. **Use the second form.** For
+# $x > 37$, $\sigma(x)$ rounds to exactly $1$ in `float64`, so $1 - \sigma(x) = 0$ and the first form
+# returns $\sigma'(40) = 0$ instead of $4.25 \times 10^{-18}$: every digit lost; $\sigma(-x)$ keeps them.
 
 # %% nbgrader={"grade": false, "grade_id": "sigmoid_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sigmoid_grad(x):
@@ -305,27 +348,39 @@ def sigmoid_grad(x):
 
     Returns
     -------
-    ndarray of the same shape as x, values in [0, 1/4]; no overflow or NaN for |x| up to 1e4.
+    ndarray of the same shape as x, values in [0, 1/4]; no overflow or NaN for |x| up to 1e4,
+    relative error below 1e-12 also in the tails (sigmoid_grad(40) = 4.25e-18, not 0).
     """
     ### BEGIN SOLUTION
-    s = sigmoid(x)
-    return s * (1 - s)
+    return sigmoid(x) * sigmoid(-x)
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_sigmoid_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+# one slip, one charge: in this test sigmoid_grad gets a correct sigmoid (yours is graded in exercise 1)
+from tp_course.reference import tp1_sigmoid
+sigmoid = tp1_sigmoid
+### END HIDDEN TESTS
 rng = np.random.default_rng(2)
+# (at grading, sigmoid_grad calls a correct sigmoid here: a slip in your sigmoid costs exercise 1 only)
 x = np.array([-1e4, -1.0, 0.0, 2.0, 1e4])
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    g = sigmoid_grad(x)
+g = call_strict("sigmoid_grad(x)", sigmoid_grad, x)
 check_array("sigmoid_grad(x)", g, [0.0, 0.19661193324148185, 0.25, 0.10499358540350652, 0.0])
+# the right tail: sigma(40) rounds to 1, so 1 - sigma(40) = 0; sigma(-40) keeps the digits
+check_array("sigmoid_grad(40)", call_strict("sigmoid_grad(x)", sigmoid_grad, np.array([40.0])),
+            [4.248354255291589e-18], rtol=1e-12, atol=1e-300)
 X = rng.standard_normal((2, 3))
 check_array("sigmoid_grad(X) for X of shape (2, 3)", sigmoid_grad(X), np.exp(-X) / (1 + np.exp(-X)) ** 2)
 print("sigmoid_grad: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("sigmoid_grad")
 from scipy.special import expit
 from tp_course.reference import check_elementwise
-check_elementwise("sigmoid_grad", sigmoid_grad, lambda v: expit(v) * expit(-v), seed=102)
+from tp_course.reference import tp1_sigmoid_grad
+check_elementwise("sigmoid_grad", sigmoid_grad, tp1_sigmoid_grad, seed=102, tails=(40.0, -40.0, 700.0, -700.0),
+                  subnormal=(740.0, -740.0))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -333,7 +388,7 @@ check_elementwise("sigmoid_grad", sigmoid_grad, lambda v: expit(v) * expit(-v), 
 #
 # Write $\tanh$ **with your `sigmoid`**, using $\tanh(x) = 2\sigma(2x) - 1$ (identity 1.1).
 # (The tests only check values, so `np.tanh` would pass them, but then you skip the point of the
-# exercise: one stable function gives you the other.)
+# exercise: one stable function gives you the other.) Accuracy: absolute, $10^{-15}$ (see Part 2).
 
 # %% nbgrader={"grade": false, "grade_id": "tanh_from_sigmoid", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def tanh_from_sigmoid(x):
@@ -355,23 +410,35 @@ def tanh_from_sigmoid(x):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_tanh_from_sigmoid", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+# one slip, one charge: in this test tanh_from_sigmoid gets a correct sigmoid (yours is graded in exercise 1)
+from tp_course.reference import tp1_sigmoid
+sigmoid = tp1_sigmoid
+### END HIDDEN TESTS
 rng = np.random.default_rng(3)
+# (at grading, tanh_from_sigmoid calls a correct sigmoid here: a slip in your sigmoid costs exercise 1 only)
 x = np.array([-1e4, -0.5, 0.0, 0.5, 1e4])
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    t = tanh_from_sigmoid(x)
+t = call_strict("tanh_from_sigmoid(x)", tanh_from_sigmoid, x)
 check_array("tanh_from_sigmoid(x)", t, np.tanh(x), atol=1e-12)
 X = rng.standard_normal((4, 2)) * 3
 check_array("tanh_from_sigmoid(X) for X of shape (4, 2)", tanh_from_sigmoid(X), np.tanh(X), atol=1e-12)
 print("tanh_from_sigmoid: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("tanh_from_sigmoid")
 from tp_course.reference import check_elementwise
-check_elementwise("tanh_from_sigmoid", tanh_from_sigmoid, np.tanh, seed=103)
+from tp_course.reference import tp1_tanh
+check_elementwise("tanh_from_sigmoid", tanh_from_sigmoid, tp1_tanh, seed=103, tol64=(1e-12, 1e-15),
+                  tol32=(1e-5, 1e-6), tails=(1e-12, -1e-12, 1e-8, 20.0, -20.0))
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Exercise 4 — `tanh_grad` (1 point)
 #
-# $\tanh'(x) = 1 - \tanh^2(x)$ (identity 1.4).
+# $\tanh'(x) = 1 - \tanh^2(x) = 4\,\sigma'(2x)$ (identity 1.4). **Use the second form, with your
+# `sigmoid_grad`.** The first is right on paper, but for $|x| > 19$, $\tanh(x)$ rounds to $\pm 1$ in
+# `float64` and $1 - \tanh^2(x) = 0$, whereas $\tanh'(20) \approx 1.7 \times 10^{-17}$ (relative
+# accuracy $10^{-12}$ is asked, see Part 2).
 
 # %% nbgrader={"grade": false, "grade_id": "tanh_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def tanh_grad(x):
@@ -385,33 +452,48 @@ def tanh_grad(x):
 
     Returns
     -------
-    ndarray of the same shape as x, values in [0, 1]; no overflow or warning for |x| up to 1e4.
+    ndarray of the same shape as x, values in [0, 1]; no overflow or warning for |x| up to 1e4,
+    relative error below 1e-12 also in the tails (tanh_grad(20) = 1.7e-17, not 0).
     """
     ### BEGIN SOLUTION
-    t = tanh_from_sigmoid(x)
-    return 1 - t * t
+    return 4 * sigmoid_grad(2 * x)
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_tanh_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+# one slip, one charge: in this test tanh_grad gets correct earlier functions (graded in exercises 1-3)
+from tp_course.reference import tp1_sigmoid, tp1_sigmoid_grad, tp1_tanh
+sigmoid, sigmoid_grad, tanh_from_sigmoid = tp1_sigmoid, tp1_sigmoid_grad, tp1_tanh
+### END HIDDEN TESTS
 rng = np.random.default_rng(4)
+# (at grading, tanh_grad calls correct sigmoid, sigmoid_grad, tanh_from_sigmoid here: a slip in one of
+# yours costs its own exercise only)
 x = np.array([-1e4, -1.0, 0.0, 0.5, 1e4])
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    g = tanh_grad(x)
+g = call_strict("tanh_grad(x)", tanh_grad, x)
 check_array("tanh_grad(x)", g, [0.0, 0.41997434161402614, 1.0, 0.7864477329659274, 0.0], atol=1e-12)
+check_array("tanh_grad(20)", call_strict("tanh_grad(x)", tanh_grad, np.array([20.0])), [1.6993417021166355e-17],
+            rtol=1e-12, atol=1e-300)
 X = rng.standard_normal((3, 2))
 check_array("tanh_grad(X) for X of shape (3, 2)", tanh_grad(X), 1 - np.tanh(X) ** 2, atol=1e-12)
 print("tanh_grad: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("tanh_grad")
 from tp_course.reference import check_elementwise
-check_elementwise("tanh_grad", tanh_grad, lambda v: 1 - np.tanh(v) ** 2, seed=104)
+from tp_course.reference import tp1_tanh_grad
+check_elementwise("tanh_grad", tanh_grad, tp1_tanh_grad, seed=104, tails=(20.0, -20.0, 300.0, -1e-9),
+                  subnormal=(370.0, -370.0))
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Exercise 5 — `softplus` (2 points)
 #
 # $\operatorname{softplus}(x) = \ln(1 + e^{x}) = \max(x, 0) + \ln(1 + e^{-\lvert x \rvert})$
-# (Part 2). numpy twin: `np.maximum(x, 0)`, `np.log1p(...)`, `np.exp(-np.abs(x))`.
+# (Part 2). numpy twin: `np.maximum(x, 0)`, `np.log1p(...)`, `np.exp(-np.abs(x))`. `np.log1p` matters:
+# $\operatorname{softplus}(-50) \approx 1.9 \times 10^{-22}$ to a relative $10^{-12}$, and `np.log(1 + z)`
+# returns $0$ there. (A cut-off such as "$x$ itself for $x > 20$", PyTorch's `float32` shortcut, is off
+# by $e^{-20} \approx 2 \times 10^{-9}$ in `float64`; a cut-off at $40$ or more is exact.)
 
 # %% nbgrader={"grade": false, "grade_id": "softplus", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softplus(x):
@@ -436,16 +518,21 @@ def softplus(x):
 # %% nbgrader={"grade": true, "grade_id": "test_softplus", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(5)
 x = np.array([-1e4, -800.0, -1.0, 0.0, 1.0, 800.0, 1e4])
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    sp = softplus(x)
+sp = call_strict("softplus(x)", softplus, x)
 check_array("softplus(x)", sp, [0.0, 0.0, 0.31326168751822286, np.log(2), 1.3132616875182228, 800.0, 1e4],
             atol=1e-12)
 X = rng.standard_normal((2, 2, 3)) * 5
 check_array("softplus(X) for X of shape (2, 2, 3)", softplus(X), np.log(1 + np.exp(X)), atol=1e-12)
+check_array("softplus(-50)", call_strict("softplus(x)", softplus, np.array([-50.0])), [1.9287498479639178e-22],
+            rtol=1e-12, atol=1e-300)
 print("softplus: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("softplus")
 from tp_course.reference import check_elementwise
-check_elementwise("softplus", softplus, lambda v: np.logaddexp(0.0, v), seed=105)
+from tp_course.reference import tp1_softplus
+check_elementwise("softplus", softplus, tp1_softplus, seed=105, tails=(-40.0, -700.0, 40.0, 1e-9),
+                  subnormal=(-740.0,))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -473,18 +560,27 @@ def softplus_grad(x):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_softplus_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+# one slip, one charge: in this test softplus_grad gets a correct sigmoid (yours is graded in exercise 1)
+from tp_course.reference import tp1_sigmoid, tp1_sigmoid_grad, tp1_softplus
+sigmoid, sigmoid_grad, softplus = tp1_sigmoid, tp1_sigmoid_grad, tp1_softplus
+### END HIDDEN TESTS
 rng = np.random.default_rng(6)
+# (at grading, softplus_grad calls a correct sigmoid here: a slip in your sigmoid costs exercise 1 only)
 x = np.array([-1e4, -2.0, 0.0, 3.0, 1e4])
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    g = softplus_grad(x)
+g = call_strict("softplus_grad(x)", softplus_grad, x)
 check_array("softplus_grad(x)", g, [0.0, 0.11920292202211755, 0.5, 0.9525741268224334, 1.0])
 X = rng.standard_normal((3, 3))
 check_array("softplus_grad(X) for X of shape (3, 3)", softplus_grad(X), np.exp(X) / (1 + np.exp(X)))
 print("softplus_grad: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("softplus_grad")
 from scipy.special import expit
 from tp_course.reference import check_elementwise
-check_elementwise("softplus_grad", softplus_grad, expit, seed=106)
+from tp_course.reference import tp1_sigmoid
+check_elementwise("softplus_grad", softplus_grad, tp1_sigmoid, seed=106, tails=(-40.0, -700.0),
+                  subnormal=(-740.0,))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -516,19 +612,30 @@ def log_sigmoid(x):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_log_sigmoid", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+# one slip, one charge: in this test log_sigmoid gets a correct softplus and sigmoid (graded before)
+from tp_course.reference import tp1_sigmoid, tp1_softplus
+sigmoid, softplus = tp1_sigmoid, tp1_softplus
+### END HIDDEN TESTS
 rng = np.random.default_rng(7)
+# (at grading, log_sigmoid calls a correct softplus here: a slip in your softplus costs exercise 5 only)
 x = np.array([-1e4, -800.0, -1.0, 0.0, 1.0, 800.0, 1e4])
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    ls = log_sigmoid(x)
+ls = call_strict("log_sigmoid(x)", log_sigmoid, x)
 check_array("log_sigmoid(x)", ls, [-1e4, -800.0, -1.3132616875182228, -np.log(2), -0.31326168751822286, 0.0, 0.0],
             atol=1e-12)
 X = rng.standard_normal((5,)) * 5
 check_array("log_sigmoid(X) for X of shape (5,)", log_sigmoid(X), np.log(1 / (1 + np.exp(-X))), atol=1e-12)
+check_array("log_sigmoid(50)", call_strict("log_sigmoid(x)", log_sigmoid, np.array([50.0])), [-1.9287498479639178e-22],
+            rtol=1e-12, atol=1e-300)
 print("log_sigmoid: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("log_sigmoid")
 from scipy.special import log_expit
 from tp_course.reference import check_elementwise
-check_elementwise("log_sigmoid", log_sigmoid, log_expit, seed=107)
+from tp_course.reference import tp1_log_sigmoid
+check_elementwise("log_sigmoid", log_sigmoid, tp1_log_sigmoid, seed=107, tails=(40.0, 700.0, -40.0),
+                  subnormal=(740.0,))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -585,8 +692,7 @@ def logsumexp(x, axis=-1, keepdims=False):
 # %% nbgrader={"grade": true, "grade_id": "test_logsumexp", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(8)
 x = np.array([[1000.0, 1000.0], [-1000.0, -1000.0], [0.0, np.log(3.0)], [1e4, -1e4]])
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    out = logsumexp(x)
+out = call_strict("logsumexp(x)", logsumexp, x, elementwise=False)
 check_array("logsumexp(x) for x of shape (4, 2)", out, [1000 + np.log(2), -1000 + np.log(2), np.log(4.0), 1e4])
 X = rng.standard_normal((3, 3))  # square on purpose: a forgotten keepdims shows up here
 check_array("logsumexp(X, axis=0)", logsumexp(X, axis=0), np.log(np.sum(np.exp(X), axis=0)))
@@ -596,8 +702,11 @@ check_array("logsumexp(X, axis=-1, keepdims=True)", logsumexp(X, axis=-1, keepdi
 check_array("logsumexp(np.zeros((1, 3))) (drop only the reduced axis)", logsumexp(np.zeros((1, 3))), [np.log(3.0)])
 print("logsumexp: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("logsumexp")
 from scipy.special import logsumexp as lse_ref
-from tp_course.reference import strict_floats
+from tp_course.reference import assert_no_silenced_checks, strict_floats
+assert_no_silenced_checks("logsumexp")
 rng = np.random.default_rng(108)
 cases = [((5,), -1), ((5,), 0), ((4, 4), -1), ((4, 4), 0), ((4, 4), 1), ((3, 5), 0), ((3, 5), -1),
          ((2, 3, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), -1), ((2, 3, 4), -2), ((1, 6), -1), ((6, 1), 0)]
@@ -655,11 +764,16 @@ def log_softmax(x, axis=-1):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_log_softmax", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+# one slip, one charge: in this test log_softmax gets a correct logsumexp (yours is graded in exercise 8)
+from tp_course.reference import tp1_logsumexp
+logsumexp = tp1_logsumexp
+### END HIDDEN TESTS
 rng = np.random.default_rng(9)
+# (at grading, log_softmax calls a correct logsumexp here: a slip in your logsumexp costs exercise 8 only)
 x = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
 x_before = x.copy()
-with np.errstate(over="raise", invalid="raise", divide="raise"):
-    out = log_softmax(x)
+out = call_strict("log_softmax(x)", log_softmax, x, elementwise=False)
 assert np.array_equal(x, x_before), "log_softmax modified its argument x: return a new array (no x -= ...)"
 lse_row = np.log(np.exp(1.0) + np.exp(2.0) + np.exp(3.0))
 check_array("log_softmax(x) for x of shape (2, 3)", out, [[0.0, -1000.0, -2000.0], [1 - lse_row, 2 - lse_row, 3 - lse_row]])
@@ -669,8 +783,11 @@ check_array("log_softmax(X, axis=0)", log_softmax(X, axis=0), np.log(P))
 check_array("np.exp(log_softmax(X)).sum(axis=-1)", np.exp(log_softmax(X)).sum(axis=-1), np.ones(3))
 print("log_softmax: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("log_softmax")
 from scipy.special import logsumexp as lse_ref
-from tp_course.reference import strict_floats
+from tp_course.reference import assert_no_silenced_checks, strict_floats
+assert_no_silenced_checks("log_softmax")
 rng = np.random.default_rng(109)
 cases = [((5,), -1), ((5,), 0), ((4, 4), -1), ((4, 4), 0), ((3, 5), 0), ((3, 5), 1),
          ((2, 3, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), -1), ((1, 6), -1)]
@@ -709,7 +826,8 @@ for dtype, rtol, atol in ((np.float64, 1e-9, 1e-12), (np.float32, 1e-5, 1e-5)):
 # numpy twin: loop over every index `i` of `x` (`np.ndindex(x.shape)` gives them all, for any
 # shape), save `old = x[i]`, set `x[i] = old + eps`, evaluate `f(x)`, set `x[i] = old - eps`,
 # evaluate `f(x)`, **restore `x[i] = old`**, store the difference quotient in `grad[i]`.
-# `f` must be called on an array of the shape of `x` (it may depend on the shape).
+# `f` must be called on an array of the shape of `x` (it may depend on the shape). Write it with numpy:
+# `scipy.optimize.approx_fprime` and `check_grad` (or `scipy.differentiate`) are rejected by the hidden tests.
 
 # %% nbgrader={"grade": false, "grade_id": "numerical_gradient", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def numerical_gradient(f, x, eps=1e-6):
@@ -760,6 +878,8 @@ check_array("numerical_gradient(x @ A + 1, x)", numerical_gradient(lambda v: v @
             A, rtol=1e-5, atol=1e-7)
 print("numerical_gradient: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("numerical_gradient")
 rng = np.random.default_rng(110)
 for shape in [(1,), (5,), (3, 4), (2, 3, 2)]:
     x = rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
@@ -794,10 +914,18 @@ for shape in [(1,), (5,), (3, 4), (2, 3, 2)]:
 # gradient is right; above $10^{-2}$ it is wrong; in between, look closer (a kink, `float32`).
 # numpy twin: `np.abs`, `np.maximum(1e-8, ...)` (element-wise, not `max`), `np.max`.
 #
-# **`tp_utils` has a reporting version.** `tp_utils.gradcheck` computes the same number in
-# `gradient_report(analytic, numeric)`, which also lists the worst entries and spots a sign error
-# or a constant factor, and `check_gradient`, which raises an error with that report when the
-# relative error is too large. Use them after this exercise (the notebook does below, TP2's
+# **`tp_utils` has a reporting version, which is scale-aware.** `tp_utils.gradcheck` computes a
+# close cousin of this number in `gradient_report(analytic, numeric)`, which also lists the worst
+# entries and spots a sign error or a constant factor, and `check_gradient`, which raises an error
+# with that report when the relative error is too large. The cousin puts a floor tied to the
+# gradient's scale under each denominator (why: "Check your own derivatives" below):
+#
+# $$\text{rel}_{\text{scaled}}(a, n) = \max_i \frac{\lvert a_i - n_i \rvert}
+#   {\max\left(\lvert a_i \rvert + \lvert n_i \rvert,\ 10^{-3} \max(1, \max_j \lvert n_j \rvert)\right)}$$
+#
+# (numpy twin: `scale = max(1.0, np.abs(n).max())`, then
+# `np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-3 * scale))`; there, below $10^{-6}$
+# is right). Use them after this exercise (the notebook does below, TP2's
 # tests use `check_gradient`). Here, write the formula with numpy yourself: the tests only check
 # values, so calling `tp_utils` would pass them, but then you skip the point of the exercise.
 
@@ -835,6 +963,8 @@ with np.errstate(invalid="raise", divide="raise"):
 check_scalar("gradient_check(zeros, zeros)", r, 0.0)
 print("gradient_check: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("gradient_check")
 from tp_course.reference import strict_floats
 with strict_floats():
     # entry-wise ratio, then max (not max|a-n| / max(|a|+|n|))
@@ -917,13 +1047,11 @@ print(f"central: best eps = {eps_grid[best_c]:.0e}, error {central[best_c]:.1e}"
 # For an element-wise $f$, the gradient of $F(x) = \sum_j f(x_j)$ is
 # $\frac{\partial F}{\partial x_i} = f'(x_i)$, so `numerical_gradient(lambda v: np.sum(f(v)), x)`
 # must match `f_grad(x)`. Next to your `gradient_check` we print
-# `tp_utils.gradcheck.gradient_report`, which computes the same relative error and, when it is
-# large, lists the worst entries in words: use it from now on. Bonus: the gradient
+# `tp_utils.gradcheck.gradient_report`, its scale-aware cousin, which lists the worst entries in
+# words when the error is large: use it from now on. Bonus: the gradient
 # of $\operatorname{LSE}$ is the softmax,
 # $\frac{\partial}{\partial x_k}\ln\sum_j e^{x_j} = \frac{e^{x_k}}{\sum_j e^{x_j}}$ — the key
-# step of TP2's cross-entropy. (Points are taken in $[-2, 2]$: where a derivative is tiny, say
-# $10^{-4}$, the rounding error of the numerical one weighs more and the relative error rises
-# towards $10^{-6}$ even for a right gradient.)
+# step of TP2's cross-entropy. (Points are taken in $[-2, 2]$, where every derivative is of order 1.)
 
 # %%
 from tp_utils.gradcheck import gradient_report
@@ -939,6 +1067,30 @@ for name, f, df in pairs:
 softmax = np.exp(log_softmax(x, axis=-1))
 numeric = numerical_gradient(lambda v: np.sum(logsumexp(v, axis=-1)), x)
 print(gradient_report(softmax, numeric, name="gradient of sum of row-wise logsumexp = softmax")[1])
+
+# %% [markdown]
+# **Why a scale-aware report: false alarms on tiny entries.** The numerical gradient is not exact:
+# each evaluation of $f$ is rounded to about $u\,\lvert f \rvert$ ($u \approx 10^{-16}$), and the
+# central difference divides that by $2\varepsilon$, an absolute error of about
+# $10^{-16} \lvert f \rvert / \varepsilon \approx 10^{-10}$ for $\varepsilon = 10^{-6}$ and $f$ of order 1
+# (W2) — **whatever the size of the entry**. On an entry of $10^{-7}$ that is a relative error of
+# $10^{-3}$, although the analytic gradient is exact: the plain formula of `gradient_check` cries
+# wolf. Below, $x$ has entries far in the tails, where $\sigma'(x)$ is $10^{-7}$ or less, next to
+# entries of order 1. The scale-aware report judges each entry against at least a thousandth of the
+# gradient's scale, $10^{-3} \max(1, \max_j \lvert n_j \rvert)$: the rounding noise counts $10^{-7}$
+# there, and a wrong entry still shows: a factor 2 on the entry of $4 \times 10^{-8}$ below counts
+# $4 \times 10^{-5}$, above the tolerance $10^{-5}$ of `check_gradient` (most slips are off by far more). TP2's `check_mlp_gradients` uses it: with the plain formula it rejected a correct backward
+# pass on several percent of small random networks (gradient entries of $10^{-7}$ swamped by rounding).
+
+# %%
+x_tails = np.array([-16.0, -0.3, 0.8, 17.0])
+numeric = numerical_gradient(lambda v: np.sum(sigmoid(v)), x_tails)
+print("analytic :", sigmoid_grad(x_tails))
+print("numerical:", numeric)
+print(f"your gradient_check (plain relative error): {gradient_check(sigmoid_grad(x_tails), numeric):.1e}")
+print(gradient_report(sigmoid_grad(x_tails), numeric, name="sigmoid' with tiny entries")[1])
+wrong = sigmoid_grad(x_tails) * np.array([1.0, 1.0, 1.0, 2.0])   # a slip on the smallest entry only: rejected
+print(gradient_report(wrong, numeric, name="a sigmoid' off by 2 on its tiny entry")[1])
 
 # %% [markdown]
 # ### Exercise 12 — gradients of the two norms (1 + 1 points)
@@ -974,6 +1126,8 @@ X = rng.standard_normal((2, 3))
 check_array("sq_norm_grad(X) for X of shape (2, 3)", sq_norm_grad(X), 2 * X)
 print("sq_norm_grad: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("sq_norm_grad")
 from tp_course.reference import strict_floats, numerical_gradient as ref_numerical_gradient
 rng = np.random.default_rng(113)
 for shape in [(), (1,), (6,), (3, 4), (2, 3, 4)]:
@@ -1007,14 +1161,17 @@ def l1_norm_grad(x):
 # %% nbgrader={"grade": true, "grade_id": "test_l1_norm_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(14)
 x = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
-with np.errstate(invalid="raise", divide="raise"):
-    g = l1_norm_grad(x)
+g = call_strict("l1_norm_grad(x)", l1_norm_grad, x)
 check_array("l1_norm_grad(x) where x != 0", np.asarray(g)[x != 0], [-1.0, -1.0, 1.0, 1.0])
 assert -1 <= g[2] <= 1, f"l1_norm_grad(0) = {g[2]}: at 0, return a subgradient, a value in [-1, 1]"
 X = rng.standard_normal((2, 3))
 check_array("l1_norm_grad(X) for X of shape (2, 3)", l1_norm_grad(X), np.sign(X))
+# next to the kink the sign is still exactly +-1 (no smoothing such as x / (|x| + 1e-8))
+check_array("l1_norm_grad([1e-12, -1e-12])", l1_norm_grad(np.array([1e-12, -1e-12])), [1.0, -1.0], rtol=1e-12, atol=0)
 print("l1_norm_grad: visible tests passed")
 ### BEGIN HIDDEN TESTS
+from tp_course.answers import assert_no_library
+assert_no_library("l1_norm_grad")
 from tp_course.reference import strict_floats
 rng = np.random.default_rng(114)
 for shape in [(), (1,), (6,), (3, 4), (2, 3, 4)]:
@@ -1026,6 +1183,12 @@ for shape in [(), (1,), (6,), (3, 4), (2, 3, 4)]:
     check_array(f"l1_norm_grad(X) where X != 0, shape {shape}", np.where(X != 0, g, 0.0), np.sign(X))
     assert np.all((g >= -1) & (g <= 1)), "l1_norm_grad: every entry must lie in [-1, 1] (no nan)"
     assert np.shape(g) == shape, f"l1_norm_grad(X) has shape {np.shape(g)}; expected {shape}"
+# next to the kink sign(x) is exactly +-1, down to the smallest float: an eps-smoothed sign
+# x / (|x| + 1e-8) gives 1e-4 at x = 1e-12 (and 0 at 1e-300)
+X = np.array([1e-12, -1e-12, 1e-300, -1e-300, 5e-324, -5e-324, 3e-9, -3e-9])
+with strict_floats():
+    g = l1_norm_grad(X)
+check_array("l1_norm_grad(x) for tiny x != 0 (sign(x) is exactly +-1 there)", g, np.sign(X), rtol=1e-12, atol=0)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1075,12 +1238,15 @@ print(gradient_report(l1_norm_grad(x_kink), numerical_gradient(f_l1, x_kink), na
 # - Stable formulas only ever exponentiate non-positive numbers: split on the sign of $x$ with
 #   $e^{-\lvert x\rvert}$, shift by the maximum in logsumexp (`keepdims=True`), and compute
 #   log-probabilities directly (`log_sigmoid`, `log_softmax`) rather than the log of a probability.
-#   Write $\ln(1 + z)$ for a small $z$ as `np.log1p(z)`.
+#   Write $\ln(1 + z)$ for a small $z$ as `np.log1p(z)`, and a small result directly rather than
+#   as $1 - (\text{something close to } 1)$: $\sigma' = \sigma(x)\sigma(-x)$, $\tanh' = 4\sigma'(2x)$
+#   keep their digits in the tails.
 # - The central difference has a truncation error $O(\varepsilon^2)$ (forward: $O(\varepsilon)$)
 #   and a rounding error $\sim 10^{-16}/\varepsilon$; $\varepsilon \approx 10^{-6}$ works well in
-#   `float64`. A relative error below $10^{-7}$ means the gradient is right; kinks need care.
-#   From TP2 on, `tp_utils.gradcheck.gradient_report` and `check_gradient` compute your
-#   `gradient_check` and explain a failure in words.
+#   `float64`. A relative error below $10^{-7}$ means the gradient is right; kinks need care, and
+#   so do tiny entries (the numerical gradient's own absolute error is ~$10^{-10}$). From TP2 on,
+#   `tp_utils.gradcheck.gradient_report` and `check_gradient` compute a scale-aware version of
+#   your `gradient_check` and explain a failure in words.
 #
 # ## Going further
 #

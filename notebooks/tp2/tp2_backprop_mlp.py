@@ -27,8 +27,10 @@
 # **How you are graded**: each exercise has an answer cell (replace
 # `raise NotImplementedError()`) followed by a test cell. The visible tests give quick feedback;
 # hidden tests (same spirit, other sizes and seeds, gradients compared with numerical ones) run at
-# grading. Two answers are written in markdown and graded by hand. Run the notebook from the top
-# (*Kernel → Restart & Run All*) before you submit.
+# grading. Every answer is written with numpy: an answer that hands its exercise to scipy, scikit-learn,
+# PyTorch, JAX or autograd, or a backward pass that differentiates numerically, loses the points of its
+# test (each exercise says what it asks). Two answers are written in markdown and graded by hand.
+# Run the notebook from the top (*Kernel → Restart & Run All*) before you submit.
 #
 # | part | exercise | function / answer | points |
 # |---|---|---|---|
@@ -85,6 +87,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from tp_utils import check_array, check_scalar, check_shape, check_gradient
+from tp_utils.hints import check_array_hinted
 
 
 def num_grad(f, x, eps=1e-6):
@@ -157,7 +160,8 @@ def init_params(n_x, n_h, n_y, rng, scale=0.5):
 #   \frac{\partial f}{\partial v} = 1\cdot 4 = 4.$$
 #
 # Write `graph_sum_product(u, v, w)` that returns the forward values and every partial
-# derivative, **computed the backprop way** (each one from the one above it), for any numbers.
+# derivative, **computed the backprop way** (each one from the one above it), for any numbers,
+# 0 included: $\partial f/\partial w = t_1$, not $f / w$ (which is the same number only when $w \ne 0$).
 
 # %% nbgrader={"grade": false, "grade_id": "graph_sum_product", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def graph_sum_product(u, v, w):
@@ -191,6 +195,7 @@ d = graph_sum_product(2.0, 3.0, 4.0)
 check_keys("graph_sum_product(2, 3, 4)", d, ["t1", "f", "df_df", "df_dw", "df_dt1", "df_du", "df_dv"])
 for key, expected in {"t1": 5, "f": 20, "df_df": 1, "df_dw": 5, "df_dt1": 4, "df_du": 4, "df_dv": 4}.items():
     check_scalar(f"graph_sum_product(2, 3, 4)['{key}']", d[key], expected)
+check_scalar("graph_sum_product(2, 3, 0)['df_dw'] (w = 0: df/dw = t1, whatever w)", graph_sum_product(2.0, 3.0, 0.0)["df_dw"], 5.0)
 ### BEGIN HIDDEN TESTS
 from tp_course.reference import numerical_gradient as _ref_grad
 for _ in range(5):
@@ -203,6 +208,13 @@ for _ in range(5):
     for key, expected in zip(["df_du", "df_dv", "df_dw"], g):
         check_scalar(f"graph_sum_product({u:.3f}, {v:.3f}, {w:.3f})['{key}']", d[key], expected,
                      rtol=1e-6, atol=1e-7)
+# special points: w = 0 (df/dw = t1, not f / w) and t1 = 0 (df/du = w, not f / t1)
+for (u, v, w), expected in [((1.5, -0.5, 0.0), {"f": 0.0, "df_dw": 1.0, "df_dt1": 0.0, "df_du": 0.0, "df_dv": 0.0}),
+                            ((2.0, -2.0, 3.0), {"f": 0.0, "df_dw": 0.0, "df_dt1": 3.0, "df_du": 3.0, "df_dv": 3.0})]:
+    d = graph_sum_product(u, v, w)
+    for key, value in expected.items():
+        check_scalar(f"graph_sum_product({u}, {v}, {w})['{key}'] (a special point: a derivative is not a ratio)",
+                     d[key], value)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -215,7 +227,8 @@ for _ in range(5):
 #   \frac{\partial f}{\partial w_1} = x_1 \frac{\partial f}{\partial z},\quad
 #   \frac{\partial f}{\partial x_1} = w_1 \frac{\partial f}{\partial z},\quad
 #   \frac{\partial f}{\partial b} = \frac{\partial f}{\partial z},\ \dots$$
-# At $z = 0$ ReLU has no derivative; like PyTorch we take $0$ there (the tests avoid $z = 0$).
+# At $z = 0$ ReLU has no derivative; like PyTorch we take $0$ there (the tests check $z = 0$ too:
+# the mask is $z > 0$, not $z \ge 0$).
 #
 # *Example*: $x_1 = 1$, $x_2 = -2$, $w_1 = 3$, $w_2 = 1$, $b = 0.5$, $w_3 = 2$ gives $z = 1.5$,
 # $r = 1.5$, $f = 3$, $\partial f/\partial z = 2$, $\partial f/\partial w_1 = 2$,
@@ -281,6 +294,14 @@ for trial in range(8):
     for name, expected in zip(names, g):
         check_scalar(f"graph_relu_neuron(random, z = {z:.3f})['df_d{name}']", d["df_d" + name],
                      expected, rtol=1e-6, atol=1e-7)
+# special points: z = 0 exactly (ReLU'(0) = 0, the course's convention) and w3 = 0 (df/dw3 = r, not f / w3)
+d = graph_relu_neuron(1.0, 1.0, 1.0, 1.0, -2.0, 1.5)
+for key in keys:
+    check_scalar(f"graph_relu_neuron at z = 0 exactly (ReLU'(0) = 0: the mask is z > 0)['{key}']", d[key],
+                 1.5 if key == "df_dr" else 0.0)
+d = graph_relu_neuron(1.0, -2.0, 3.0, 1.0, 0.5, 0.0)
+for key, value in {"f": 0.0, "df_dw3": 1.5, "df_dr": 0.0, "df_dz": 0.0, "df_dw1": 0.0}.items():
+    check_scalar(f"graph_relu_neuron with w3 = 0 (df/dw3 = r, not f / w3)['{key}']", d[key], value)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -493,6 +514,9 @@ fig.tight_layout()
 # below), so subtract the maximum first: every exponent is then $\le 0$ and the largest term is
 # $e^0 = 1$. numpy twin: `e = np.exp(z - z.max()); e / e.sum()`. (`z - z.max()` makes a new array;
 # `z -= z.max()` would change the caller's array, e.g. the logits that `forward` keeps in its cache.)
+#
+# Write it with numpy: `scipy.special.softmax` is what you are re-deriving, and the hidden tests reject an
+# answer that calls it (or any function of scipy, scikit-learn, PyTorch, JAX or autograd).
 
 # %% nbgrader={"grade": false, "grade_id": "softmax", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softmax(z):
@@ -537,6 +561,8 @@ z_before = z.copy()
 softmax(z)
 assert np.array_equal(z, z_before), ("softmax changed its argument z in place (z -= ...): write z - z.max(), "
                                      "a new array, so that the caller's logits stay as they were")
+from tp_course.answers import assert_no_library
+assert_no_library("softmax")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -602,7 +628,8 @@ for n in [1, 2, 3, 6]:
 # score, which is the most wrong class whenever it is not the true one. Compute it stably: with $c = \max_j \tilde y_j$,
 # $\mathrm{logsumexp}(\tilde{\mathbf y}) = c + \log\sum_j e^{\tilde y_j - c}$ (TP1's `logsumexp`, rewritten here)
 # (`c + np.log(np.sum(np.exp(z - c)))`). Taking `-np.log(softmax(z)[y])` fails when
-# $\hat y_y$ underflows to 0.
+# $\hat y_y$ underflows to 0. Write it with numpy: `scipy.special.logsumexp` is what you are re-deriving
+# (the hidden tests reject it).
 #
 # Worked example: scores $(1.7, 1.4, -1.3)$, true class the second one (`y = 1`): $\ell = -\log 0.414 \approx 0.883$.
 
@@ -645,6 +672,8 @@ z_before = z.copy()
 cross_entropy(z, 2)
 assert np.array_equal(z, z_before), ("cross_entropy changed its argument y_tilde in place (y_tilde -= ...): "
                                      "write y_tilde - c, a new array, so that the caller's logits stay as they were")
+from tp_course.answers import assert_no_library
+assert_no_library("cross_entropy")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -655,6 +684,11 @@ assert np.array_equal(z, z_before), ("cross_entropy changed its argument y_tilde
 #   \text{numpy: } \texttt{softmax(y\_tilde) - np.eye(n\_y)[y]} .$$
 # (You derive it in 2.5.) `np.eye(n_y)[y]` is row `y` of the identity: the one-hot vector of `y`.
 # Careful with the seeds written for classes $1..m$ (`np.eye(m)[y-1]`): our classes start at 0.
+#
+# Write the formula (calling your `softmax` is fine). A finite difference of `cross_entropy` is the check,
+# not the answer: the hidden tests ask for every entry to 5 significant digits, even entries of
+# $10^{-27}$ (the formula gets them, a finite difference does not), count the calls of `cross_entropy`
+# and `num_grad`, and reject scipy.
 
 # %% nbgrader={"grade": false, "grade_id": "grad_logits", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def grad_logits(y_tilde, y):
@@ -667,7 +701,7 @@ def grad_logits(y_tilde, y):
 
     Returns
     -------
-    ndarray (n_y,)  softmax(y_tilde) - onehot(y)
+    ndarray (n_y,)  softmax(y_tilde) - onehot(y); y_tilde is not modified
     """
     ### BEGIN SOLUTION
     return softmax(y_tilde) - np.eye(len(y_tilde))[y]
@@ -693,20 +727,28 @@ try:
     g_z = grad_logits(z.copy(), y)
 finally:
     softmax = _your_softmax
-check_array("grad_logits([1.7, 1.4, -1.3], y=1)", g_slide, [0.558470, 0.413725 - 1, 0.027805], rtol=1e-4)
+check_array_hinted("grad_logits([1.7, 1.4, -1.3], y=1)", g_slide, [0.558470, 0.413725 - 1, 0.027805], rtol=1e-4)
 # against the numerical gradient of the loss (small scores: no need to subtract the max here)
 check_gradient("grad_logits(z, 2)", g_z, num_grad(lambda t: np.log(np.sum(np.exp(t))) - t[y], z.copy()))
 ### BEGIN HIDDEN TESTS
 from scipy.special import logsumexp, softmax as _ref_softmax
-from tp_course.reference import numerical_gradient as _ref_grad
+from tp_course.reference import numerical_gradient as _ref_grad, unmodified_call
 _your_softmax, softmax = softmax, _ref_softmax   # a slip in softmax is charged in 2.1 only
 try:
+    from tp_course.answers import assert_no_library, tp2_check_grad_logits_formula
+    assert_no_library("grad_logits")
+    tp2_check_grad_logits_formula(grad_logits)   # the formula, not a finite difference
     for n in [1, 2, 3, 7]:
         for _ in range(3):
             z = rng.normal(size=n) * 3
             y = int(rng.integers(n))
             g_ref = _ref_grad(lambda t: logsumexp(t) - t[y], z.copy())
-            check_array(f"grad_logits(z, y={y}), n = {n}", grad_logits(z.copy(), y), g_ref, rtol=1e-5, atol=1e-8)
+            check_array_hinted(f"grad_logits(z, y={y}), n = {n}", grad_logits(z.copy(), y), g_ref, rtol=1e-5, atol=1e-8)
+    # the caller's logits stay as they were; scores 2000 apart (a softmax written inline must subtract the max)
+    z = np.array([1000.0, 0.0, -1000.0])
+    g = unmodified_call("grad_logits(y_tilde, y)", grad_logits, z, 1)
+    check_array("grad_logits([1000, 0, -1000], y=1) (scores 2000 apart: subtract the max, not the min)", g,
+                [1.0, -1.0, 0.0], atol=1e-12)
 finally:
     softmax = _your_softmax
 ### END HIDDEN TESTS
@@ -791,7 +833,8 @@ FIXED_X, FIXED_Y = np.array([1.0, 0.5]), 2
 # and the loss $\ell = -\log \hat y_y = \mathrm{logsumexp}(\tilde{\mathbf y}) - \tilde y_y$
 # (`cross_entropy(y_tilde, y)`). Write `forward(x, params, activation)` returning a **cache**: the
 # dict of the intermediate values that the backward pass will need. No activation on the output
-# layer: softmax plays that role.
+# layer: softmax plays that role. Any other `activation` than `"tanh"` or `"relu"` raises a `ValueError`
+# (a typo such as `"Relu"` must not silently give another network).
 
 # %% nbgrader={"grade": false, "grade_id": "forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def forward(x, params, activation="tanh"):
@@ -801,7 +844,7 @@ def forward(x, params, activation="tanh"):
     ----------
     x : ndarray (n_x,)
     params : dict with "W_h" (n_h, n_x), "b_h" (n_h,), "W_y" (n_y, n_h), "b_y" (n_y,)
-    activation : "tanh" or "relu"
+    activation : "tanh" or "relu"; any other name raises ValueError
 
     Returns
     -------
@@ -858,7 +901,7 @@ check_array("cache['y_tilde'] (tanh)", cache["y_tilde"], [1.3954069653, -0.39624
 check_array("cache['y_hat'] (tanh)", cache["y_hat"], [0.6357192635, 0.1059651058, 0.0798461373, 0.1784694934])
 ### BEGIN HIDDEN TESTS
 from scipy.special import softmax as _ref_softmax
-from tp_course.reference import tp2_forward, tp2_random_params
+from tp_course.reference import tp2_forward, tp2_random_params, unmodified_call
 _your_softmax, softmax = softmax, _ref_softmax   # a slip in softmax is charged in 2.1 only
 try:
     for n_x, n_h, n_y in [(2, 3, 4), (5, 4, 3), (3, 7, 2), (6, 2, 5), (1, 1, 2)]:
@@ -866,12 +909,20 @@ try:
             params = tp2_random_params(rng, n_x, n_h, n_y)
             x = rng.normal(size=n_x)
             ref = tp2_forward(x, params, act)
-            cache = forward(x.copy(), {k: v.copy() for k, v in params.items()}, act)
+            cache = unmodified_call("forward(x, params, activation)", forward, x.copy(),
+                                    {k: v.copy() for k, v in params.items()}, act)
             check_keys("cache", cache, ["h_tilde", "h", "y_tilde", "y_hat"])
             for key in ["h_tilde", "h", "y_tilde", "y_hat"]:
                 # tolerances admit a forward pass in float32 (values are O(1); float32 keeps ~7 digits)
                 check_array(f"cache['{key}'] ({act}, sizes {n_x}, {n_h}, {n_y})", cache[key], ref[key],
                             rtol=1e-5, atol=1e-6)
+    for name in ["sigmoid", "Relu", ""]:
+        try:
+            forward(np.ones(2), tp2_random_params(rng, 2, 3, 2), name)
+        except ValueError:
+            continue
+        raise AssertionError(f"forward(x, params, {name!r}) should raise a ValueError (an unknown activation), "
+                             "not compute another network")
 finally:
     softmax = _your_softmax
 ### END HIDDEN TESTS
@@ -895,7 +946,9 @@ finally:
 #
 # with $\varphi'(\tilde h_j) = 1 - \tanh^2(\tilde h_j) = 1 - h_j^2$ for tanh (the derivative is
 # written with the **output** $h_j$, squared: not with $\tilde h_j$), and
-# $\varphi'(\tilde h_j) = \mathbb 1[\tilde h_j > 0]$ for ReLU (0 at $\tilde h_j = 0$, like PyTorch).
+# $\varphi'(\tilde h_j) = \mathbb 1[\tilde h_j > 0]$ for ReLU (0 at $\tilde h_j = 0$, like PyTorch; the tests
+# check a unit with $\tilde h_j = 0$ exactly). Read `cache`, do not write into it: `g = cache["y_hat"]; g[y] -= 1`
+# would change the cache's probabilities (`cache["y_hat"].copy()` first is fine).
 #
 # Why a *sum* over $i$ for $\partial\ell/\partial h_j$? $h_j$ feeds every output score $\tilde y_i$
 # (it is used $n_y$ times), and gradients coming back along several paths add up.
@@ -913,6 +966,15 @@ finally:
 # Write `backward_loops` with explicit `for` loops over the indices, scalar by scalar (you may use
 # `cache["y_hat"]`). It returns the gradients of the parameters and of the intermediate values,
 # each with the **same shape** as the array it is the gradient of.
+#
+# **What the exercise is**: the chain rule, written out. Take $\tilde{\mathbf h}$, $\mathbf h$,
+# $\hat{\mathbf y}$ from `cache` and only $\mathbf W^y$ from `params`; do not call `forward` (calling
+# your `softmax` or `grad_logits` is fine). No numerical differentiation in a backward pass (`num_grad`,
+# or finite differences of your own): that is the check, not the answer. The hidden tests count the
+# calls of `forward` and `num_grad` (none allowed) and of `cross_entropy` (one allowed, e.g. to print the
+# loss), hand your function parameters whose $\mathbf W^h$, $\mathbf b^h$, $\mathbf b^y$ do not match
+# the cache (a backward pass never reads them: its gradients must not change), and reject scipy,
+# PyTorch and autograd.
 
 # %% nbgrader={"grade": false, "grade_id": "backward_loops", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def backward_loops(x, y, params, cache, activation="tanh"):
@@ -931,6 +993,7 @@ def backward_loops(x, y, params, cache, activation="tanh"):
     grads : dict with
         "y_tilde" (n_y,), "W_y" (n_y, n_h), "b_y" (n_y,),
         "h" (n_h,), "h_tilde" (n_h,), "W_h" (n_h, n_x), "b_h" (n_h,)
+    x, params and cache are not modified.
     """
     ### BEGIN SOLUTION
     W_y = params["W_y"]
@@ -1029,8 +1092,11 @@ def check_fixed_gradients(backward_fn):
             grads = backward_fn(FIXED_X.copy(), FIXED_Y, params, cache, activation)
             check_keys(f"{backward_fn.__name__}(..., '{activation}')", grads, GRAD_KEYS)
             for name in GRAD_KEYS:
-                check_array(f"grads['{name}'] ({activation}, fixed network)", grads[name],
-                            FIXED_GRADS[activation][name], rtol=1e-5, atol=1e-6)
+                check_array_hinted(f"grads['{name}'] ({activation}, fixed network)", grads[name],
+                                   FIXED_GRADS[activation][name], rtol=1e-5, atol=1e-6)
+            for name, value in FIXED_CACHE[activation].items():
+                check_array(f"cache['{name}'] after {backward_fn.__name__} (it must not modify the cache)",
+                            cache[name], value)
     finally:
         softmax, grad_logits = your_softmax, your_grad_logits
 
@@ -1070,12 +1136,16 @@ rng = np.random.default_rng(10)
 check_fixed_gradients(backward_loops)
 ### BEGIN HIDDEN TESTS
 from scipy.special import softmax as _ref_softmax
-from tp_course.reference import tp2_check_backward
+from tp_course.reference import tp2_check_backward, tp2_check_backward_contracts
 # if backward_loops calls your softmax or grad_logits, it gets correct ones: their slips are charged in 2.1 and 2.4
 _your_softmax, _your_grad_logits = softmax, grad_logits
 softmax, grad_logits = _ref_softmax, lambda y_tilde, y: _ref_softmax(y_tilde) - np.eye(len(y_tilde))[y]
 try:
+    from tp_course.answers import assert_no_library, tp2_check_uses_cache
+    assert_no_library("backward_loops")
+    tp2_check_uses_cache(backward_loops, np.random.default_rng(110), "backward_loops")   # from the cache, no numerical differentiation
     tp2_check_backward(backward_loops, rng, [(2, 3, 4), (5, 4, 3), (3, 7, 2), (1, 1, 2)])
+    tp2_check_backward_contracts("backward_loops", backward_loops)
 finally:
     softmax, grad_logits = _your_softmax, _your_grad_logits
 ### END HIDDEN TESTS
@@ -1104,6 +1174,8 @@ finally:
 # a copy-paste slip, and so is its $\nabla_{\mathbf b^y} = \nabla_{\tilde{\mathbf y}}^\top \mathbf h$: a bias
 # gradient is the gradient of the pre-activation itself, $\nabla_{\mathbf b^h} = \nabla_{\tilde{\mathbf h}}$ and
 # $\nabla_{\mathbf b^y} = \nabla_{\tilde{\mathbf y}}$, summed over the batch in TP3.) Write `backward` without any Python loop.
+# Same rules as in 3.3: the values of the forward pass come from `cache`, no call of `forward`, no
+# numerical differentiation, no library doing it for you.
 
 # %% nbgrader={"grade": false, "grade_id": "backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def backward(x, y, params, cache, activation="tanh"):
@@ -1122,6 +1194,7 @@ def backward(x, y, params, cache, activation="tanh"):
     grads : dict with
         "y_tilde" (n_y,), "W_y" (n_y, n_h), "b_y" (n_y,),
         "h" (n_h,), "h_tilde" (n_h,), "W_h" (n_h, n_x), "b_h" (n_h,)
+    x, params and cache are not modified.
     """
     ### BEGIN SOLUTION
     n_y = params["W_y"].shape[0]
@@ -1140,12 +1213,16 @@ rng = np.random.default_rng(11)
 check_fixed_gradients(backward)
 ### BEGIN HIDDEN TESTS
 from scipy.special import softmax as _ref_softmax
-from tp_course.reference import tp2_check_backward
+from tp_course.reference import tp2_check_backward, tp2_check_backward_contracts
 # if backward calls your softmax or grad_logits, it gets correct ones: their slips are charged in 2.1 and 2.4
 _your_softmax, _your_grad_logits = softmax, grad_logits
 softmax, grad_logits = _ref_softmax, lambda y_tilde, y: _ref_softmax(y_tilde) - np.eye(len(y_tilde))[y]
 try:
+    from tp_course.answers import assert_no_library, tp2_check_uses_cache
+    assert_no_library("backward")
+    tp2_check_uses_cache(backward, np.random.default_rng(111), "backward")   # from the cache, no numerical differentiation
     tp2_check_backward(backward, rng, [(2, 3, 4), (5, 4, 3), (3, 7, 2), (6, 2, 5), (1, 1, 2), (8, 10, 4)])
+    tp2_check_backward_contracts("backward", backward)
 finally:
     softmax, grad_logits = _your_softmax, _your_grad_logits
 ### END HIDDEN TESTS

@@ -35,9 +35,11 @@
 # at grading (gradients compared with numerical gradients on random networks, batch results compared
 # with one-example-at-a-time results, independence from the batch size N). When a function calls one
 # of your earlier functions (`softmax_rows`, `activation`, `activation_derivative`), its tests hand that
-# helper known values, so a slip is charged once, where it is. Two questions are answered in words
-# and graded by hand. Run the whole notebook top to bottom before submitting:
-# it takes a few seconds.
+# helper known values, so a slip is charged once, where it is. Every answer is written with numpy: an
+# answer that hands its exercise to scipy, scikit-learn, PyTorch, JAX or autograd, or a gradient computed
+# by numerical differentiation, loses the points of its test (each exercise says what it asks). Two
+# questions are answered in words and graded by hand. Run the whole notebook top to bottom before
+# submitting: it takes a few seconds.
 #
 # | # | exercise | points |
 # |---|---|---|
@@ -92,6 +94,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from tp_utils import check_array, check_scalar, check_shape
+from tp_utils.hints import check_array_hinted, check_layer_grads, check_rows_sum_to_one, check_scalar_hinted
 from tp_utils.plots import plot_layer_std, plot_timings
 
 np.set_printoptions(precision=4, suppress=True)
@@ -129,7 +132,9 @@ print(np.array_equal(M + b, M + np.tile(b, (4, 1))))   # np.tile is numpy's repm
 # Subtracting the maximum **of each row** changes nothing mathematically (multiply the numerator and
 # the denominator by $e^{-m_k}$) but keeps every exponent $\leq 0$, so `np.exp` cannot overflow and the
 # largest term is exactly 1. numpy twin: `Z.max(axis=1, keepdims=True)` has shape `(N, 1)` and
-# broadcasts against `Z`; `keepdims=True` matters (try without it on a square `Z`).
+# broadcasts against `Z`; `keepdims=True` matters (try without it on a square `Z`). Write it with numpy:
+# `scipy.special.softmax(Z, axis=1)` (or scikit-learn's) is what you are re-deriving, and the hidden tests
+# reject an answer that calls it.
 
 # %% nbgrader={"grade": false, "grade_id": "softmax_rows", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softmax_rows(Z):
@@ -159,12 +164,15 @@ Z_before = Z.copy()
 P = softmax_rows(Z)
 # Z -= Z.max(...) would shift the caller's scores (e.g. the cached Y_tilde of 1.3): use Z - Z.max(...)
 check_array("Z after softmax_rows(Z) (your function must not modify its input)", Z, Z_before)
+check_shape("softmax_rows(Z)", P, (3, 3))
+check_rows_sum_to_one("softmax_rows(Z)", P)
 check_array("softmax_rows(Z)", P, [[0.55847037095, 0.41372502651, 0.02780460254], [0.333333333333, 0.333333333333, 0.333333333333], [0.244728471055, 0.665240955775, 0.09003057317]])
-check_array("the sum of each row", P.sum(axis=1), np.ones(3))
 print("softmax_rows: visible tests passed")
 ### BEGIN HIDDEN TESTS
 from scipy.special import softmax as _sp_softmax
 
+from tp_course.answers import assert_no_library
+assert_no_library("softmax_rows")
 rng = np.random.default_rng(11)
 for shape in [(1, 4), (5, 3), (4, 4), (7, 1), (20, 10)]:
     Z = 3 * rng.normal(size=shape)
@@ -174,7 +182,16 @@ Z = np.array([[-1000.0, -1001.0, -999.0], [1000.0, 1002.0, 998.0], [0.5, -0.5, 0
 check_array("softmax_rows on rows far apart", softmax_rows(Z), _sp_softmax(Z, axis=1), rtol=1e-6, atol=1e-12)
 # square input: a missing keepdims broadcasts the wrong way without an error
 Z = rng.normal(size=(3, 3)) + np.array([[0.0], [5.0], [-5.0]])
-check_array("softmax_rows on a square Z", softmax_rows(Z), _sp_softmax(Z, axis=1), rtol=1e-6, atol=1e-12)
+_no_keepdims = np.exp(Z - Z.max(axis=1)) / np.exp(Z - Z.max(axis=1)).sum(axis=1)
+check_array_hinted("softmax_rows on a square Z", softmax_rows(Z), _sp_softmax(Z, axis=1), rtol=1e-6, atol=1e-12,
+                   candidates=[(_sp_softmax(Z, axis=0), "each column sums to 1: normalised over axis 0 (the "
+                                "examples) instead of each row (axis=1)?"),
+                               (_no_keepdims, "Z.max(axis=1) without keepdims=True has shape (N,): it broadcasts "
+                                "along the wrong axis (keepdims=True gives (N, 1))")])
+# rows spread over more than 709 (exp overflows in float64): subtract each row's max, not its min
+Z = np.array([[0.0, 800.0, -800.0], [710.0, 0.0, 1.0], [-750.0, 3.0, 2.0]])
+check_array("softmax_rows on rows whose scores are more than 709 apart (subtract the max, not the min)",
+            softmax_rows(Z), _sp_softmax(Z, axis=1), rtol=1e-6, atol=1e-12)
 # float32 input
 Z32 = rng.normal(size=(6, 5)).astype(np.float32)
 check_array("softmax_rows on float32", softmax_rows(Z32), _sp_softmax(Z32.astype(float), axis=1), rtol=1e-4, atol=1e-6)
@@ -197,7 +214,8 @@ check_array("softmax_rows on float32", softmax_rows(Z32), _sp_softmax(Z32.astype
 #
 # which never takes the log of 0 and never overflows. numpy twin: `np.mean(lse - np.sum(Y * S, axis=1))`
 # where `lse` has shape `(N,)`. Return a Python `float`. It is a **mean** over the examples, so its
-# value does not depend on N (duplicate the batch: same loss).
+# value does not depend on N (duplicate the batch: same loss). Write the logsumexp with numpy
+# (`scipy.special.logsumexp` and `log_softmax` are what you are re-deriving: the hidden tests reject them).
 
 # %% nbgrader={"grade": false, "grade_id": "cross_entropy", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def cross_entropy(S, Y):
@@ -231,16 +249,19 @@ check_scalar("cross_entropy(large gap)", cross_entropy(np.array([[1000.0, 0.0]])
 # a batch: the mean of the per-example losses
 S = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
 Y = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
-check_scalar("cross_entropy(batch of 2)", cross_entropy(S, Y), 0.753109126556)
+check_scalar_hinted("cross_entropy(batch of 2)", cross_entropy(S, Y), 0.753109126556, n=2)
 print("cross_entropy: visible tests passed")
 ### BEGIN HIDDEN TESTS
-from tp_course.reference import tp3_cross_entropy
+from tp_course.reference import tp3_cross_entropy, unmodified_call
 
+from tp_course.answers import assert_no_library
+assert_no_library("cross_entropy")
 rng = np.random.default_rng(12)
 for N, C in [(1, 3), (5, 4), (4, 4), (30, 10)]:
     S = 4 * rng.normal(size=(N, C))
     Y = np.eye(C)[rng.integers(0, C, N)]
-    check_scalar(f"cross_entropy on ({N}, {C})", cross_entropy(S, Y), tp3_cross_entropy(S, Y), rtol=1e-7)
+    check_scalar_hinted(f"cross_entropy on ({N}, {C})", unmodified_call("cross_entropy(S, Y)", cross_entropy, S, Y),
+                        tp3_cross_entropy(S, Y), rtol=1e-7, n=N)
     # mean, not sum: duplicating the batch leaves the loss unchanged
     check_scalar(f"cross_entropy on the ({N}, {C}) batch duplicated", cross_entropy(np.vstack([S, S]), np.vstack([Y, Y])),
                  tp3_cross_entropy(S, Y), rtol=1e-7)
@@ -349,7 +370,7 @@ print("forward_batch: visible tests passed")
 ### BEGIN HIDDEN TESTS
 from scipy.special import softmax as _sp_softmax
 
-from tp_course.reference import tp3_forward, tp3_random_params
+from tp_course.reference import tp3_forward, tp3_random_params, unmodified_call
 
 # your softmax_rows is graded in 1.1: here forward_batch gets the reference softmax
 _your_softmax_rows, softmax_rows = softmax_rows, lambda Z: _sp_softmax(Z, axis=1)
@@ -359,7 +380,7 @@ try:
         params = tp3_random_params(rng, n_x, n_h, n_y)
         X = rng.normal(size=(N, n_x))
         ref = tp3_forward(X, params)     # one example at a time (W @ x + b), stacked
-        Yhat, cache = forward_batch(X, params)
+        Yhat, cache = unmodified_call("forward_batch(X, params)", forward_batch, X, params)
         check_array(f"Yhat for shapes {(N, n_x, n_h, n_y)}", Yhat, ref["Yhat"], rtol=1e-6, atol=1e-12)
         for key in ["H_tilde", "H", "Y_tilde", "Yhat"]:
             check_array(f"cache[{key!r}] for shapes {(N, n_x, n_h, n_y)}", cache[key], ref[key], rtol=1e-6, atol=1e-10)
@@ -407,7 +428,12 @@ finally:
 #
 # Use only `cache` (and `X`, `Y`, `params`): do not call the forward pass again, and do not modify the
 # cached arrays: `dY_tilde = (Yhat - Y) / N` makes a new array, whereas `dY_tilde = Yhat; dY_tilde -= Y`
-# would overwrite `cache["Yhat"]` (the tests give you copies, but your own code may reuse the cache).
+# would overwrite `cache["Yhat"]` (the tests check that `X`, `Y`, `params` and `cache` are left as they were;
+# in-place operations on a copy, `dY_tilde = cache["Yhat"].copy()`, are fine).
+# **What the exercise is**: the chain rule, with matrices. No numerical differentiation in a backward pass:
+# that is the check, not the answer. The hidden tests count the calls of your forward passes (none allowed)
+# and losses (one allowed, e.g. to print the loss), and hand your function parameters whose $\mathbf{W}^h$, $\mathbf{b}^h$, $\mathbf{b}^y$ do not
+# match the cache (a backward pass never reads them: its gradients must not change).
 
 # %% nbgrader={"grade": false, "grade_id": "backward_batch", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def backward_batch(X, Y, params, cache):
@@ -428,6 +454,7 @@ def backward_batch(X, Y, params, cache):
     grads : dict
         Same keys and shapes as ``params``: "W_h" (n_h, n_x), "b_h" (n_h,),
         "W_y" (n_y, n_h), "b_y" (n_y,); the gradient of L = mean cross-entropy.
+        X, Y, params and cache are not modified.
     """
     ### BEGIN SOLUTION
     N = X.shape[0]
@@ -452,27 +479,32 @@ for key, value in params_demo.items():
 twice = {key: np.vstack([value, value]) for key, value in cache_demo.items()}
 grads2 = backward_batch(np.vstack([X_demo, X_demo]), np.vstack([Y_demo, Y_demo]), params_demo, twice)
 for key in params_demo:
-    check_array(f"grads[{key!r}] for the batch twice", grads2[key], grads[key])
-check_array("grads['b_y']", grads["b_y"], [0.063771812626, 0.146982324919, -0.210754137545])
-check_array("grads['W_y']", grads["W_y"], [[-0.192210438011, 0.187246182788, 0.07069730227], [0.356589554463, -0.279259864121, -0.109637432598], [-0.164379116451, 0.092013681333, 0.038940130327]])
-check_array("grads['b_h']", grads["b_h"], [-0.002023683542, 0.041090758943, -0.177251113208])
-check_array("grads['W_h']", grads["W_h"], [[-0.042282177123, -0.018850386145], [-0.185394708354, -0.045433918701], [-0.208545394735, -0.14048362367]])
+    check_array_hinted(f"grads[{key!r}] for the batch twice (N = 8) vs once (N = 4)", grads2[key], grads[key], n=2)
+check_array_hinted("grads['b_y']", grads["b_y"], [0.063771812626, 0.146982324919, -0.210754137545], n=4)
+check_array_hinted("grads['W_y']", grads["W_y"], [[-0.192210438011, 0.187246182788, 0.07069730227], [0.356589554463, -0.279259864121, -0.109637432598], [-0.164379116451, 0.092013681333, 0.038940130327]], n=4)
+check_array_hinted("grads['b_h']", grads["b_h"], [-0.002023683542, 0.041090758943, -0.177251113208], n=4)
+check_array_hinted("grads['W_h']", grads["W_h"], [[-0.042282177123, -0.018850386145], [-0.185394708354, -0.045433918701], [-0.208545394735, -0.14048362367]], n=4)
 print("backward_batch: visible tests passed")
 ### BEGIN HIDDEN TESTS
 from tp_course.reference import numerical_gradient, tp3_check_gradient, tp3_cross_entropy, tp3_forward, tp3_random_params
+from tp_course.reference import check_gradient_hinted, unmodified_call
 
+from tp_course.answers import assert_no_library, tp3_check_batch_uses_cache
+assert_no_library("backward_batch")
+tp3_check_batch_uses_cache(backward_batch, np.random.default_rng(140))   # from the cache, no numerical differentiation
 rng = np.random.default_rng(14)
 for N, n_x, n_h, n_y in [(1, 2, 3, 2), (5, 3, 4, 3), (4, 3, 3, 3), (7, 4, 6, 5)]:
     params = tp3_random_params(rng, n_x, n_h, n_y)
     X = rng.normal(size=(N, n_x))
     Y = np.eye(n_y)[rng.integers(0, n_y, N)]
     ref = tp3_forward(X, params)
-    grads = backward_batch(X, Y, params, {c: v.copy() for c, v in ref.items()})
+    grads = unmodified_call("backward_batch(X, Y, params, cache)", backward_batch, X, Y, params,
+                            {c: v.copy() for c, v in ref.items()})
     for key in params:
         # gradient check: numerical gradient of the mean cross-entropy, float64
         num = numerical_gradient(lambda _: tp3_cross_entropy(tp3_forward(X, params)["Y_tilde"], Y), params[key])
         check_shape(f"grads[{key!r}] for shapes {(N, n_x, n_h, n_y)}", grads[key], params[key].shape)
-        tp3_check_gradient(f"grads[{key!r}] for shapes {(N, n_x, n_h, n_y)}", grads[key], num)
+        check_gradient_hinted(f"grads[{key!r}] for shapes {(N, n_x, n_h, n_y)}", grads[key], num, n=N)
     # the batch gradient is the mean of the one-example gradients (each computed with N = 1)
     singles = [backward_batch(X[k:k + 1], Y[k:k + 1], params, {c: v[k:k + 1].copy() for c, v in ref.items()})
                for k in range(N)]
@@ -677,7 +709,7 @@ def mse_loss(S, T):
     loss : float
         (1/N) * sum_k 0.5 * ||S[k] - T[k]||^2
     dS : ndarray of shape (N, C)
-        Gradient of ``loss`` with respect to S.
+        Gradient of ``loss`` with respect to S. S and T are not modified.
     """
     ### BEGIN SOLUTION
     N = S.shape[0]
@@ -690,19 +722,23 @@ def mse_loss(S, T):
 S = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])
 T = np.array([[0.0, 2.0], [1.0, 1.0], [3.0, 0.0]])
 loss, dS = mse_loss(S, T)
-check_scalar("mse_loss: loss", loss, 1.041666666667)
-check_array("mse_loss: dS", dS, [[0.333333333333, 0.0], [-0.333333333333, -0.666666666667], [0.0, 0.166666666667]])
+check_scalar_hinted("mse_loss: loss", loss, 1.041666666667, n=3,
+                    factors={1 / 2: "your value is half the expected one: a mean over all N x C entries "
+                                    "(np.mean averages over the C = 2 outputs too) instead of over the N examples?"})
+check_array_hinted("mse_loss: dS", dS, [[0.333333333333, 0.0], [-0.333333333333, -0.666666666667], [0.0, 0.166666666667]], n=3)
 print("mse_loss: visible tests passed")
 ### BEGIN HIDDEN TESTS
-from tp_course.reference import numerical_gradient, tp3_check_gradient, tp3_mse
+from tp_course.reference import check_gradient_hinted, numerical_gradient, tp3_check_gradient, tp3_mse, unmodified_call
 
 rng = np.random.default_rng(31)
 for N, C in [(1, 1), (1, 4), (6, 3), (5, 5), (20, 2)]:
     S, T = rng.normal(size=(N, C)), rng.normal(size=(N, C))
-    loss, dS = mse_loss(S, T)
-    check_scalar(f"mse_loss on ({N}, {C})", loss, tp3_mse(S, T), rtol=1e-7)
+    loss, dS = unmodified_call("mse_loss(S, T)", mse_loss, S, T)
+    check_scalar_hinted(f"mse_loss on ({N}, {C})", loss, tp3_mse(S, T), rtol=1e-7, n=N,
+                        factors={1 / C: "your value is the mean over all N x C entries (np.mean averages over the "
+                                        "C outputs too): average over the N examples only"} if C > 1 else None)
     check_shape(f"dS on ({N}, {C})", dS, (N, C))
-    tp3_check_gradient(f"dS on ({N}, {C})", dS, numerical_gradient(lambda s: tp3_mse(s, T), S.copy()))
+    check_gradient_hinted(f"dS on ({N}, {C})", dS, numerical_gradient(lambda s: tp3_mse(s, T), S.copy()), n=N)
     loss2, dS2 = mse_loss(np.vstack([S, S]), np.vstack([T, T]))
     check_scalar(f"mse_loss on the duplicated ({N}, {C}) batch", loss2, loss, rtol=1e-7)
     check_array(f"dS on the duplicated ({N}, {C}) batch (each copy counts half)", 2 * dS2[:N], dS, rtol=1e-6, atol=1e-12)
@@ -721,6 +757,8 @@ for N, C in [(1, 1), (1, 4), (6, 3), (5, 5), (20, 2)]:
 # It is **not** the gradient with respect to $\hat{\mathbf{Y}}$ ($-Y_{k,i}/\hat{Y}_{k,i}$, as in some of the
 # notes' derivations): the softmax is part of this loss. numpy twin: `S[np.arange(N), y]` picks
 # $S_{k,y_k}$ in each row; `P[np.arange(N), y] -= 1` subtracts the one-hot. You may reuse `softmax_rows`.
+# Write it with numpy (no `scipy.special.logsumexp` or `log_softmax`), and `dS` with its formula, not by
+# finite differences of the loss.
 
 # %% nbgrader={"grade": false, "grade_id": "softmax_cross_entropy", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softmax_cross_entropy(S, y):
@@ -738,7 +776,7 @@ def softmax_cross_entropy(S, y):
     loss : float
         (1/N) * sum_k (logsumexp(S[k]) - S[k, y[k]])
     dS : ndarray of shape (N, C)
-        (softmax_rows(S) - onehot(y)) / N
+        (softmax_rows(S) - onehot(y)) / N. S and y are not modified.
     """
     ### BEGIN SOLUTION
     N = S.shape[0]
@@ -786,28 +824,32 @@ finally:
     softmax_rows, cross_entropy = _your_softmax_rows, _your_cross_entropy
 check_scalar("softmax_cross_entropy(slide example): loss", loss_ex, 0.882553713)
 check_array("softmax_cross_entropy(slide example): dS", dS_ex, [[0.55847037095, -0.58627497349, 0.02780460254]])
-check_scalar("softmax_cross_entropy(batch of 3): loss", loss_3, 333.835406084371)
-check_array("softmax_cross_entropy(batch of 3): dS", dS_3, [[0.030010191057, 0.081576157018, -0.111586348075], [-0.222222222222, 0.111111111111, 0.111111111111], [-0.333333333333, 0.333333333333, 0.0]])
+check_scalar_hinted("softmax_cross_entropy(batch of 3): loss", loss_3, 333.835406084371, n=3)
+check_array_hinted("softmax_cross_entropy(batch of 3): dS", dS_3, [[0.030010191057, 0.081576157018, -0.111586348075], [-0.222222222222, 0.111111111111, 0.111111111111], [-0.333333333333, 0.333333333333, 0.0]], n=3)
 print("softmax_cross_entropy: visible tests passed")
 ### BEGIN HIDDEN TESTS
 from scipy.special import softmax as _sp_softmax
 
 from tp_course.reference import numerical_gradient, tp3_check_gradient, tp3_cross_entropy
+from tp_course.reference import check_gradient_hinted, unmodified_call
 
 # your softmax_rows is graded in 1.1, your cross_entropy in 1.2: here softmax_cross_entropy gets the
 # reference ones
 _your_softmax_rows, softmax_rows = softmax_rows, lambda Z: _sp_softmax(Z, axis=1)
 _your_cross_entropy, cross_entropy = cross_entropy, tp3_cross_entropy
 try:
+    from tp_course.answers import assert_no_library
+    assert_no_library("softmax_cross_entropy")
     rng = np.random.default_rng(32)
     for N, C in [(1, 2), (1, 5), (6, 3), (4, 4), (25, 10)]:
         S = 3 * rng.normal(size=(N, C))
         y = rng.integers(0, C, N)
-        loss, dS = softmax_cross_entropy(S, y)
+        loss, dS = unmodified_call("softmax_cross_entropy(S, y)", softmax_cross_entropy, S, y)
         Y = np.eye(C)[y]
-        check_scalar(f"softmax_cross_entropy on ({N}, {C})", loss, tp3_cross_entropy(S, Y), rtol=1e-7)
+        check_scalar_hinted(f"softmax_cross_entropy on ({N}, {C})", loss, tp3_cross_entropy(S, Y), rtol=1e-7, n=N)
         check_shape(f"dS on ({N}, {C})", dS, (N, C))
-        tp3_check_gradient(f"dS on ({N}, {C})", dS, numerical_gradient(lambda s: tp3_cross_entropy(s, Y), S.copy()))
+        check_gradient_hinted(f"dS on ({N}, {C})", dS, numerical_gradient(lambda s: tp3_cross_entropy(s, Y), S.copy()),
+                              n=N)
         loss2, dS2 = softmax_cross_entropy(np.vstack([S, S]), np.concatenate([y, y]))
         check_scalar(f"softmax_cross_entropy on the duplicated ({N}, {C}) batch", loss2, loss, rtol=1e-7)
         check_array(f"dS on the duplicated ({N}, {C}) batch (each copy counts half)", 2 * dS2[:N], dS, rtol=1e-6, atol=1e-12)
@@ -833,7 +875,9 @@ finally:
 # \frac{\partial\ell_k}{\partial S_{k,y_k}} = -\sum_{j\neq y_k}\mathbb{1}[M_{k,j} > 0],$$
 #
 # because $S_{k,y_k}$ appears with a minus sign in every active term. Divide by N for the mean.
-# (At a margin exactly 0 the loss has a kink; take the derivative 0 there.)
+# (At a margin exactly 0 the loss has a kink; take the derivative 0 there: the tests check it.)
+# Write `dS` with this formula: finite differences of the loss are the check, not the answer (at a kink
+# they give $\frac12$, not 0), and no library does it for you.
 #
 # **The course's worked example** has three examples and three classes. The slide draws the scores
 # $s = W x$ as **columns**, one per example; in our convention (one example per row) $\mathbf{S}$ is the
@@ -867,7 +911,7 @@ def hinge_loss(S, y):
     loss : float
         (1/N) * sum_k sum_{j != y[k]} max(0, S[k, j] - S[k, y[k]] + 1)
     dS : ndarray of shape (N, C)
-        Gradient of ``loss`` with respect to S (derivative 0 at a kink).
+        Gradient of ``loss`` with respect to S (derivative 0 at a kink). S and y are not modified.
     """
     ### BEGIN SOLUTION
     N = S.shape[0]
@@ -882,21 +926,23 @@ def hinge_loss(S, y):
 
 # %% nbgrader={"grade": true, "grade_id": "test_hinge_loss", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 loss, dS = hinge_loss(S_slide, y_slide)
-check_scalar("hinge_loss(slide example): loss", loss, 3.5)
-check_array("hinge_loss(slide example): dS", dS, [[-1 / 3, 1 / 3, 0.0], [0.0, 0.0, 0.0], [1 / 3, 1 / 3, -2 / 3]])
+check_scalar_hinted("hinge_loss(slide example): loss", loss, 3.5, n=3)
+check_array_hinted("hinge_loss(slide example): dS", dS, [[-1 / 3, 1 / 3, 0.0], [0.0, 0.0, 0.0], [1 / 3, 1 / 3, -2 / 3]], n=3)
 # per-example losses 2.8, 0, 7.7: the loss of each row alone
 for k, expected in enumerate([2.8, 0.0, 7.7]):
     check_scalar(f"hinge_loss of example {k + 1} of the slide", hinge_loss(S_slide[k:k + 1], y_slide[k:k + 1])[0], expected)
 print("hinge_loss: visible tests passed")
 ### BEGIN HIDDEN TESTS
-from tp_course.reference import numerical_gradient, tp3_check_gradient, tp3_hinge
+from tp_course.reference import numerical_gradient, tp3_check_gradient, tp3_hinge, unmodified_call
 
+from tp_course.answers import assert_no_library
+assert_no_library("hinge_loss")
 rng = np.random.default_rng(33)
 for N, C in [(1, 2), (1, 5), (6, 3), (4, 4), (25, 10)]:
     S = rng.normal(size=(N, C))
     y = rng.integers(0, C, N)
-    loss, dS = hinge_loss(S, y)
-    check_scalar(f"hinge_loss on ({N}, {C})", loss, tp3_hinge(S, y), rtol=1e-7, atol=1e-12)
+    loss, dS = unmodified_call("hinge_loss(S, y)", hinge_loss, S, y)
+    check_scalar_hinted(f"hinge_loss on ({N}, {C})", loss, tp3_hinge(S, y), rtol=1e-7, atol=1e-12, n=N)
     check_shape(f"dS on ({N}, {C})", dS, (N, C))
     tp3_check_gradient(f"dS on ({N}, {C})", dS, numerical_gradient(lambda s: tp3_hinge(s, y), S.copy()))
     loss2, dS2 = hinge_loss(np.vstack([S, S]), np.concatenate([y, y]))
@@ -907,6 +953,12 @@ S = np.array([[5.0, 0.0, 1.0], [0.0, 3.0, -2.0]])
 loss, dS = hinge_loss(S, np.array([0, 1]))
 check_scalar("hinge_loss with all margins satisfied", loss, 0.0)
 check_array("dS with all margins satisfied", dS, np.zeros((2, 3)))
+# a margin exactly 0 (s_j - s_y + 1 = 0): the kink, where the derivative is taken as 0
+S = np.array([[1.0, 0.0, -3.0], [2.0, 3.0, 2.5]])
+loss, dS = hinge_loss(S, np.array([0, 1]))
+check_scalar("hinge_loss with margins exactly 0", loss, 0.25)
+check_array("dS with margins exactly 0 (the derivative at the kink is 0: test M > 0, not M >= 0)", dS,
+            [[0.0, 0.0, 0.0], [0.0, -0.5, 0.5]])
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -945,7 +997,9 @@ for k in range(3):
 # | `"identity"` | $z$ | $1$ |
 #
 # Careful: $a(1-a)$ and $1-a^2$ are in terms of the **activation** $a$, not of $z$. Raise a `ValueError`
-# for an unknown name.
+# for an unknown name (both functions; the tests check it, and that $f'(0) = 0$ for ReLU). Write the
+# sigmoid with numpy (TP1's stable formula or the identity with tanh): the hidden tests reject
+# `scipy.special.expit`.
 
 # %% nbgrader={"grade": false, "grade_id": "activations", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def activation(Z, name):
@@ -955,7 +1009,7 @@ def activation(Z, name):
     ----------
     Z : ndarray of any shape
     name : str
-        "sigmoid", "tanh", "relu" or "identity".
+        "sigmoid", "tanh", "relu" or "identity"; any other name raises ValueError.
 
     Returns
     -------
@@ -984,11 +1038,11 @@ def activation_derivative(Z, A, name):
     A : ndarray, same shape as Z
         Activations, ``A = activation(Z, name)``.
     name : str
-        "sigmoid", "tanh", "relu" or "identity".
+        "sigmoid", "tanh", "relu" or "identity"; any other name raises ValueError.
 
     Returns
     -------
-    ndarray, same shape as Z
+    ndarray, same shape as Z (for "relu", 0 where Z == 0)
     """
     ### BEGIN SOLUTION
     if name == "sigmoid":
@@ -1025,6 +1079,9 @@ from scipy.special import expit as _expit
 
 from tp_course.reference import tp3_activation
 
+from tp_course.answers import assert_no_library
+assert_no_library("activation")
+assert_no_library("activation_derivative")
 rng = np.random.default_rng(41)
 for shape in [(7,), (4, 5), (2, 3, 2)]:
     Z = 3 * rng.normal(size=shape)
@@ -1039,6 +1096,19 @@ for shape in [(7,), (4, 5), (2, 3, 2)]:
 # saturated sigmoid: no overflow to nan
 Z = np.array([-800.0, -50.0, 0.0, 50.0, 800.0])
 check_array("activation sigmoid on large |z|", activation(Z, "sigmoid"), _expit(Z), rtol=1e-6, atol=1e-12)
+# ReLU at its kink: the course takes f'(0) = 0
+Z = np.array([[0.0, -0.0, 2.0], [-1.0, 0.0, 1e-300]])
+check_array("activation_derivative(Z, A, 'relu') where Z == 0 (the course takes f'(0) = 0: Z > 0, not Z >= 0)",
+            activation_derivative(Z, np.maximum(Z, 0.0), "relu"), [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]])
+# an unknown name is an error, not a silent identity (a typo such as "Relu" would go unnoticed)
+for _name in ["Relu", "softplus", ""]:
+    for _what, _call in [("activation(Z, name)", lambda: activation(Z, _name)),
+                         ("activation_derivative(Z, A, name)", lambda: activation_derivative(Z, Z, _name))]:
+        try:
+            _call()
+        except ValueError:
+            continue
+        raise AssertionError(f"{_what} with name = {_name!r} should raise a ValueError (an unknown activation)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1246,7 +1316,7 @@ for i in range(3):
 check_array("out", out, caches_demo[2]["A"])
 print("network_forward: visible tests passed")
 ### BEGIN HIDDEN TESTS
-from tp_course.reference import tp3_activation, tp3_network_forward, tp3_random_network
+from tp_course.reference import tp3_activation, tp3_network_forward, tp3_random_network, unmodified_call
 
 # your activation is graded in 4.1: here network_forward gets the reference one
 _your_activation, activation = activation, tp3_activation
@@ -1258,7 +1328,7 @@ try:
     for t, layers in enumerate(nets):
         X = rng.normal(size=(int(rng.integers(1, 6)), layers[0]["W"].shape[1]))
         ref_out, ref_caches = tp3_network_forward(X, layers)
-        out, caches = network_forward(X, layers)
+        out, caches = unmodified_call("network_forward(X, layers)", network_forward, X, layers)
         desc = f"network {t} ({' -> '.join(str(l['W'].shape[1]) for l in layers)} -> {layers[-1]['W'].shape[0]}, {[l['activation'] for l in layers]})"
         check_array(f"out of {desc}", out, ref_out, rtol=1e-6, atol=1e-10)
         assert len(caches) == len(layers), f"{desc}: {len(caches)} caches for {len(layers)} layers"
@@ -1291,7 +1361,13 @@ finally:
 #   the examples (`axis=0`), it is not $\nabla_{\mathbf{Z}^i}$ itself.
 #
 # The $1/N$ of a mean loss is already inside `dOut`: do not divide again. Use your
-# `activation_derivative`, and only what is in `caches`.
+# `activation_derivative`, and only what is in `caches`; do not modify `dOut` or the caches (`dA *= ...` on
+# `dA = dOut` would change the caller's array: start from `dOut.copy()` if you work in place).
+# **What the exercise is**: the recurrence above, one layer at a time. No numerical differentiation in a
+# backward pass (it is the check, not the answer): do not call `network_forward`. The hidden tests count
+# its calls (none allowed) and hand your function layers whose biases and first $\mathbf{W}$ differ from
+# the values the caches come from (a backward pass reads $\mathbf{A}^{i-1}$, $\mathbf{Z}^i$, $\mathbf{A}^i$
+# from the caches and never needs them: its gradients must not change).
 
 # %% nbgrader={"grade": false, "grade_id": "network_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def network_backward(dOut, layers, caches):
@@ -1308,6 +1384,7 @@ def network_backward(dOut, layers, caches):
     -------
     grads : list of L dicts
         grads[i] = {"W": shape of layers[i]["W"], "b": shape of layers[i]["b"]}.
+        dOut, layers and caches are not modified.
     """
     ### BEGIN SOLUTION
     grads = [None] * len(layers)
@@ -1344,17 +1421,14 @@ try:
     grads = network_backward(G_demo.copy(), layers_demo, caches_demo)
 finally:
     activation_derivative = _your_activation_derivative
-assert isinstance(grads, list) and len(grads) == 3, "grads should be a list with one dict per layer"
-for i, layer in enumerate(layers_demo):
-    check_shape(f"grads[{i}]['W']", grads[i]["W"], layer["W"].shape)
-    check_shape(f"grads[{i}]['b']", grads[i]["b"], layer["b"].shape)
+check_layer_grads("grads", grads, [{"W": layer["W"].shape, "b": layer["b"].shape} for layer in layers_demo])
 check_array("grads[2]['W']", grads[2]["W"], [[0.511125531089, 0.470320728023, 0.395707901673], [0.380255277014, 0.258128598289, 0.320383735359]])
 check_array("grads[1]['b']", grads[1]["b"], [0.028863315443, -0.053187058333, -0.09026470826])
 check_array("grads[0]['W']", grads[0]["W"], [[0.010538092758, 0.012382175216], [0.003089773443, -0.000803999912], [-0.029536080251, -0.018861478597]])
 print("network_backward: visible tests passed")
 ### BEGIN HIDDEN TESTS
 from tp_course.reference import (numerical_gradient, tp3_activation, tp3_check_gradient, tp3_cross_entropy,
-                                 tp3_network_forward, tp3_random_network)
+                                 tp3_network_forward, tp3_random_network, unmodified_call)
 
 
 def _reference_derivative(Z, A, name):
@@ -1366,6 +1440,9 @@ def _reference_derivative(Z, A, name):
 # your activation_derivative is graded in 4.1: here network_backward gets the reference one
 _your_activation_derivative, activation_derivative = activation_derivative, _reference_derivative
 try:
+    from tp_course.answers import assert_no_library, tp3_check_network_uses_caches
+    assert_no_library("network_backward")
+    tp3_check_network_uses_caches(network_backward, np.random.default_rng(440))   # from the caches
     rng = np.random.default_rng(44)
     nets = [tp3_random_network(rng) for _ in range(6)]
     nets.append(tp3_random_network(rng, depth=3, widths=(3, 3)))   # square layers
@@ -1376,8 +1453,9 @@ try:
         G = rng.normal(size=(N, layers[-1]["W"].shape[0]))
         desc = f"network {t} ({' -> '.join(str(l['W'].shape[1]) for l in layers)} -> {layers[-1]['W'].shape[0]}, {[l['activation'] for l in layers]})"
         _, ref_caches = tp3_network_forward(X, layers)
-        grads = network_backward(G.copy(), layers, ref_caches)
-        assert len(grads) == len(layers), f"{desc}: {len(grads)} gradients for {len(layers)} layers"
+        grads = unmodified_call("network_backward(dOut, layers, caches)", network_backward, G.copy(), layers,
+                                ref_caches)
+        check_layer_grads(f"grads of {desc}", grads, [{"W": l["W"].shape, "b": l["b"].shape} for l in layers])
 
         def f(_):   # the loss sum(G * out): its gradient w.r.t. out is G
             return np.sum(G * tp3_network_forward(X, layers)[0])

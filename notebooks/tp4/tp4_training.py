@@ -336,6 +336,16 @@ check_array("the rows seen in one epoch, sorted", np.sort(seen), np.arange(10.0)
 for xb, yb in batches:
     check_array("Y_batch (must be the rows of Y matching X_batch)", yb, 10 * xb)
 assert not np.array_equal(seen, np.arange(10.0)), "the rows come in their original order: shuffle them"
+# the generator you receive is the only source of randomness: the same seed gives the same order,
+# and each call (each epoch) draws a new one from it
+def _order(gen):
+    return np.concatenate([xb[:, 0] for xb, _ in iterate_minibatches(X_demo, 10 * X_demo, 4, gen)])
+
+assert np.array_equal(_order(np.random.default_rng(0)), _order(np.random.default_rng(0))), \
+    "two generators with the same seed gave different orders: draw the permutation with rng (rng.permutation), not np.random"
+_gen = np.random.default_rng(1)
+assert not np.array_equal(_order(_gen), _order(_gen)), \
+    "two epochs with the same rng gave the same order: draw a new permutation from rng at every call"
 ### BEGIN HIDDEN TESTS
 def _epoch(X, Y, B, gen):
     out = list(iterate_minibatches(X, Y, B, gen))
@@ -533,6 +543,67 @@ for key in ("loss", "acc"):
     assert key in hist and len(hist[key]) == 5, f"history['{key}'] should hold one value per epoch (5)"
 assert hist["loss"][-1] < hist["loss"][0], f"the training loss did not decrease: {hist['loss']}"
 assert all(0 <= a <= 1 for a in hist["acc"]), f"accuracies outside [0, 1]: {hist['acc']}"
+# four properties of a right loop, each on a tiny run
+Y_t = one_hot(y_t)
+p_0 = init_params(2, 8, 2, np.random.default_rng(5))
+P_0 = predict_proba(p_0, X_t)
+loss_0, acc_0 = cross_entropy(P_0, Y_t), float(np.mean(P_0.argmax(axis=1) == y_t))
+
+
+def _run(rng, **kw):
+    p = {k: v.copy() for k, v in p_0.items()}
+    h = train(p, X_t, Y_t, rng=rng, progress=False, **kw)
+    return p, h
+
+
+# train calls your iterate_minibatches: these checks use the batches it yields (a slip there is charged in 3)
+_your_iterate, _batches = iterate_minibatches, []
+
+
+def _recording_iterate(X, Y, batch_size, rng):
+    _batches.append(list(_your_iterate(X, Y, batch_size, rng)))
+    return _batches[-1]
+
+
+_your_accuracy, accuracy = accuracy, lambda P, y: float(np.mean(np.argmax(P, axis=1) == y))
+iterate_minibatches = _recording_iterate
+try:
+    # 1. lr = 0: nothing moves, so the epoch's mean is the loss (and accuracy) of the whole training set, even
+    #    with a last, smaller mini-batch (64 = 24 + 24 + 16): weight each batch by its size, drop none
+    _, h = _run(np.random.default_rng(5), epochs=1, batch_size=24, lr=0.0)
+    seen = _batches[0] if _batches else [(X_t, Y_t)]
+    loss_w = sum(len(xb) * cross_entropy(predict_proba(p_0, xb), yb) for xb, yb in seen) / len(X_t)
+    acc_w = sum(float(np.sum(predict_proba(p_0, xb).argmax(axis=1) == yb.argmax(axis=1))) for xb, yb in seen) / len(X_t)
+    check_scalar("history['loss'][0] with lr = 0 and batches of 24, 24, 16 (a mean over the examples: weight "
+                 "each batch's loss by its size)", h["loss"][0], loss_w, rtol=1e-5)
+    check_scalar("history['acc'][0] with lr = 0 and batches of 24, 24, 16", h["acc"][0], acc_w, rtol=1e-5)
+    # 2. one full batch, one step: the loss and accuracy recorded are those of the P computed before the step
+    _, h = _run(np.random.default_rng(5), epochs=1, batch_size=64, lr=5.0)
+    check_scalar("history['loss'][0] with one full-batch step (the loss before the step)", h["loss"][0], loss_0,
+                 rtol=1e-5)
+    check_scalar("history['acc'][0] with one full-batch step (the accuracy of the P of loss_and_gradients, "
+                 "before the step)", h["acc"][0], acc_0, rtol=1e-5)
+    # 3. the velocities start at zero once: 2 epochs in one call differ from 2 calls of 1 epoch
+    p_a, _ = _run(np.random.default_rng(6), epochs=2, batch_size=16, lr=0.1, momentum=0.9)
+    gen = np.random.default_rng(6)
+    p_b = {k: v.copy() for k, v in p_0.items()}
+    for _ in range(2):
+        train(p_b, X_t, Y_t, epochs=1, batch_size=16, lr=0.1, momentum=0.9, rng=gen, progress=False)
+    assert not np.allclose(p_a["W1"], p_b["W1"], rtol=1e-6, atol=1e-7), \
+        ("with momentum, 2 epochs in one call of train gave the weights of 2 calls of 1 epoch: are the velocities "
+         "reset at every epoch? They start at zero once, before the first epoch")
+    # 4. the seed fixes the training: same seed, same weights; another seed, other weights
+    p_c, _ = _run(np.random.default_rng(7), epochs=1, batch_size=16, lr=0.5)
+    p_d, _ = _run(np.random.default_rng(7), epochs=1, batch_size=16, lr=0.5)
+    p_e, _ = _run(np.random.default_rng(8), epochs=1, batch_size=16, lr=0.5)
+    assert all(np.array_equal(p_c[k], p_d[k]) for k in p_c), \
+        "two trainings with the same seed gave different weights: shuffle with the rng you receive, not np.random"
+    _orders = [np.concatenate([xb[:, 0] for xb, _ in _your_iterate(X_t, Y_t, 16, np.random.default_rng(s))])
+               for s in (7, 8)]
+    assert np.array_equal(_orders[0], _orders[1]) or not np.array_equal(p_c["W1"], p_e["W1"]), \
+        "two trainings with different seeds gave the same weights: is the rng you receive used for the shuffling?"
+finally:
+    accuracy, iterate_minibatches = _your_accuracy, _your_iterate
 ### BEGIN HIDDEN TESTS
 def _replay(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=0.0,
             X_val=None, Y_val=None):
@@ -565,7 +636,9 @@ try:
                 dict(epochs=5, batch_size=32, lr=0.05, momentum=0.9, weight_decay=1e-3,
                      X_val=Xv_t, Y_val=one_hot(yv_t)),
                 dict(epochs=3, batch_size=96, lr=0.2, momentum=0.5),
-                dict(epochs=3, batch_size=24, lr=0.1, weight_decay=0.05)]:
+                dict(epochs=3, batch_size=24, lr=0.1, weight_decay=0.05),
+                # a ragged last batch (96 = 4 * 20 + 16): means weighted by the batch sizes, no batch dropped
+                dict(epochs=2, batch_size=20, lr=0.3, momentum=0.8, X_val=Xv_t, Y_val=one_hot(yv_t))]:
         p0 = init_params(2, 6, 2, np.random.default_rng(11))
         p_student = {k: v.copy() for k, v in p0.items()}
         calls = []
@@ -676,9 +749,8 @@ ax = plot_curves(lr_runs, ylabel="training loss (mean over the epoch)", logy=Tru
 # `LiveTraining` (from `tp_utils.live`) is a callback for your `train`: after every
 # `every` epochs it redraws the decision boundary and the learning curves, in place in
 # the notebook (its title shows the latest losses and accuracies). In class, run it with a
-# larger `epochs`. From a terminal,
-# `python -m tp_utils.live` runs the same demo with scikit-learn's model and saves the
-# frames as PNG files.
+# larger `epochs`. (Your instructor's class demo, `tp-course live`, shows the same view
+# with scikit-learn's model.)
 
 # %%
 live = LiveTraining(Xm_tr, ym_tr, predict=predict_proba, every=10,

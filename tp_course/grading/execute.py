@@ -99,6 +99,20 @@ class JudgedCells:
         self._dead = None
         self._out_bytes, self._out_total, self._out_capped = {}, 0, set()
 
+    def create_kernel_manager(self):
+        """nbclient's kernel manager, with ipykernel's own kernel spec: the default search of the
+        kernel folders would create the grader's ``~/.ipython``."""
+        km = super().create_kernel_manager()
+        km.kernel_spec_manager.kernel_dirs = []
+        return km
+
+    def execute_cell(self, cell, cell_index, *args, **kwargs):
+        """Run a (non-test) cell in the kernel; the judge keeps its code, for hidden tests that
+        read how an answer is written (``tp_course.answers.assert_no_library``)."""
+        if cell.cell_type == "code" and getattr(self, "_judge", None) is not None:
+            self._judge.ran(cell_index, cell.source)
+        return super().execute_cell(cell, cell_index, *args, **kwargs)
+
     def _flag(self, flag, cell, detail):
         add_flag(self.nb, flag, cell, detail)
         self.log.warning("[%s] %s (%s): %s", (self.resources or {}).get("nbgrader", {}).get("student", "?"),

@@ -1,7 +1,19 @@
-"""Feedback without the hidden tests (first of ``GenerateFeedback.preprocessors``)."""
-import re
+"""The feedback pages: no hidden tests, what is not graded yet, formulas that render offline.
 
+* :class:`HideHiddenTests` (first of ``GenerateFeedback.preprocessors``): no hidden test code.
+* :class:`MarkNotGradedYet` (after nbgrader's ``GetGrades``): the written answers a human has
+  not graded yet say so, and the total says it is provisional.
+* :data:`TEMPLATES` and :func:`mathjax_bundle`: the MathJax of the feedback page and of the
+  formgrader's page, without a CDN (set in ``nbgrader_config.py``).
+"""
+import functools
+import importlib.resources
+import re
+from pathlib import Path
+
+from nbformat.v4 import new_markdown_cell
 from nbgrader import utils as nbutils
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
@@ -69,3 +81,91 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 def _strip_ansi(s):
     return _ANSI.sub("", s)
+
+
+# --- what a human has not graded yet -----------------------------------------------------
+
+NOT_GRADED = ("**Not graded yet**: your instructor has not graded this answer yet; "
+              "the 0 in its score is a placeholder.")
+
+
+def _points(x):
+    return f"{x:g} point{'' if x == 1 else 's'}"
+
+
+class MarkNotGradedYet(NbGraderPreprocessor):
+    """Say which answers wait for a human, and that the total is provisional (after GetGrades).
+
+    Feedback is often made right after autograding, before anyone reads the written
+    answers: nbgrader then shows such an answer as "0 / 2" and counts it 0 in the total,
+    which reads like a grade. For each grade cell the gradebook still marks
+    ``needs_manual_grade`` (an answer the student wrote and no human has scored), this adds
+    :data:`NOT_GRADED` to the cell's comment (shown under a written answer), and a first
+    cell says the total is provisional, with a link to each such cell. An answer left
+    blank is not concerned: nbgrader scored it 0 ("No response."), which is final.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+            pending = {g.name: float(g.max_score) for g in notebook.grades if g.needs_manual_grade}
+        if not pending:
+            return nb, resources
+        links = []
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            gid = meta.get("grade_id")
+            if gid not in pending or not meta.get("grade"):
+                continue
+            links.append(f"[{gid}](#{gid}) ({_points(pending[gid])})")
+            if cell.cell_type == "markdown" or meta.get("solution"):
+                meta["comment"] = NOT_GRADED + ("\n\n" + meta["comment"] if meta.get("comment") else "")
+        total = sum(pending.values())
+        nb.cells.insert(0, new_markdown_cell(
+            f"**Provisional score**: {len(pending)} answer{'s' if len(pending) > 1 else ''} "
+            f"({_points(total)}) not graded yet, counted 0 in the score above until your instructor "
+            f"grades {'them' if len(pending) > 1 else 'it'}: {', '.join(links)}."))
+        return nb, resources
+
+
+# --- MathJax without a CDN ---------------------------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().with_name("templates")
+"""Template folders put before nbgrader's (``HTMLExporter.extra_template_basedirs``).
+
+``feedback/mathjax.html.j2`` and ``formgrade/mathjax.html.j2`` replace nbconvert's ``mathjax``
+macro (a ``<script>`` from cdnjs) for nbgrader's two templates: nbgrader calls the macro
+without a URL, so ``HTMLExporter.mathjax_url`` alone changes nothing.
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def mathjax_bundle(name):
+    """The text of a MathJax 3 single-file component, to inline in a ``<script>`` element.
+
+    A Jinja filter (``HTMLExporter.filters``): the feedback page's ``mathjax`` macro does
+    ``{{ "tex-svg-full.js" | mathjax_bundle }}``.
+
+    Why inline it: a student opens the feedback page from disk, often after
+    ``nbgrader fetch_feedback``, which copies the ``.html`` file alone: a MathJax copy beside
+    it would not travel, and a CDN needs the network. So the page carries its MathJax.
+    Why MathJax 3's ``tex-svg-full.js`` (from the PyPI package ``django-static-mathjax``, the
+    MathJax 3.2.2 distribution; about 2.2 MB per page): it is one file that needs nothing else,
+    every TeX extension included and SVG output (no web fonts to fetch). MathJax 2 (what the
+    formgrader uses, from ``jupyter-server-mathjax``) loads its input and output processors,
+    extensions and fonts by URL at run time, so it cannot work from one inlined file.
+
+    Parameters
+    ----------
+    name : str
+        A file of MathJax 3's ``es5/`` folder, e.g. ``"tex-svg-full.js"``.
+
+    Returns
+    -------
+    str
+        The script, safe inside ``<script>...</script>`` (``</script`` written ``<\\/script``).
+    """
+    path = importlib.resources.files("mathjax") / "static" / "mathjax" / "es5" / name
+    text = path.read_text(encoding="utf-8")
+    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.I)

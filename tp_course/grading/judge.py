@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import contextvars
 import io
 import os
 import shutil
@@ -37,6 +38,13 @@ from . import wire
 
 AGENT_FILES = ("agent.py", "wire.py")
 HERE = os.path.dirname(os.path.abspath(__file__))
+_CURRENT = contextvars.ContextVar("tp_course_judge", default=None)
+
+
+def current():
+    """The :class:`Judge` running a test in this thread (``None`` outside a test): hidden-test
+    helpers (``tp_course.answers``) reach the kernel and the code it ran through it."""
+    return _CURRENT.get()
 
 
 class JudgeError(Exception):
@@ -241,6 +249,7 @@ class Judge:
         self.h, self.r = handle_of, resolve
         self.from_kernel = set()     # names the tests took from the kernel (not student answers)
         self._pending = []
+        self.sources = {}            # cell index -> code the kernel ran, in the order last run
 
     # -- what the kernel runs
     @property
@@ -328,6 +337,7 @@ class Judge:
         self.deadline = time.monotonic() + timeout
         printed = io.StringIO()
         self.ns.begin()
+        token = _CURRENT.set(self)
         # what the test prints goes to the cell's output (a builtin of its own, not a global
         # redirect of sys.stdout: several judges may run in threads of one process)
         dict.__setitem__(self.ns, "print", lambda *a, file=None, **k: builtins.print(*a, file=file or printed, **k))
@@ -350,6 +360,7 @@ class Judge:
                 message += "\n(raised by your code)\n" + extra
             return False, printed.getvalue(), type(err).__name__, message
         finally:
+            _CURRENT.reset(token)
             self.ns.end()
 
     # -- requests to the agent
@@ -506,6 +517,11 @@ class Judge:
             return wire.decode(reply.get("value"), bufs, self.r)
         except wire.WireError as err:
             raise TypeError(f"'{name}' holds something the grader cannot read ({err})") from err
+
+    def ran(self, index, source):
+        """The kernel ran code cell ``index`` (answer or not): what :attr:`sources` holds."""
+        self.sources.pop(index, None)
+        self.sources[index] = source
 
     def setname(self, name, value):
         bufs = []

@@ -4,8 +4,12 @@ The jail and the judge make these attempts useless (they cannot change a score);
 says that someone tried. The scan reads the submitted source (it does not run it), so code
 that hides itself at run time is still seen: ``exec``/``eval``/``compile``/``__import__``
 are flagged too.
+
+The same reading tells hidden tests whether an answer hands its exercise to a library
+(:func:`library_uses`: ``scipy.special.softmax`` where the exercise is to write softmax).
 """
 import ast
+import functools
 
 MODULES = {"ctypes", "gc", "inspect", "importlib", "builtins", "socket", "subprocess", "signal",
            "threading", "multiprocessing", "_thread", "pty", "fcntl", "resource", "atexit",
@@ -61,3 +65,173 @@ def scan(source):
                                                                    "__eq__", "__instancecheck__"):
             found.append(f"def {node.name}")
     return sorted(set(found))
+
+
+# ---------------------------------------------------------------- libraries doing the exercise
+LIBRARIES = ("scipy", "sklearn", "torch", "jax", "jaxlib", "autograd", "tensorflow", "keras",
+             "numdifftools", "findiff", "sympy")
+HIDDEN_IMPORTS = {"__import__", "eval", "exec", "compile"}   # what the scan cannot see through
+
+
+RUNS_CODE = {"exec", "run_cell", "run_cell_magic", "run_line_magic"}   # a string argument is code
+
+
+@functools.lru_cache(maxsize=1024)
+def _python(source, depth=0):
+    """A code cell as Python, ``None`` if unparsable: IPython syntax (``%time``, ``!ls``) rewritten,
+    and the code in the strings that magics and ``exec`` run (``%%capture``, ``%time import ...``)
+    added at the end of the cell, where it binds its names."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+        source = TransformerManager().transform_cell(source)
+    except Exception:
+        pass
+    try:
+        tree = ast.parse(source)
+    except Exception:       # SyntaxError, or a submission built to break the parser
+        return None
+    for node in list(ast.walk(tree)) if depth < 3 else []:
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in RUNS_CODE:
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    inner = _python(arg.value, depth + 1)
+                    tree.body += inner.body if inner is not None else []
+    return tree
+
+
+def _bindings(stmts, table, stars):
+    """Record what the top-level statements ``stmts`` bind: name -> a def, an imported dotted
+    name ``("module", "scipy.special.expit")`` or an assigned expression. Later bindings win."""
+    for node in stmts:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            table[node.name] = node
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                table[a.asname or a.name.split(".")[0]] = ("module", a.name if a.asname else a.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            if node.level or not node.module:
+                continue
+            for a in node.names:
+                if a.name == "*":
+                    stars.append(node.module)
+                else:
+                    table[a.asname or a.name] = ("module", f"{node.module}.{a.name}")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                for n in ast.walk(t):
+                    if isinstance(n, ast.Name) and node.value is not None:
+                        table[n.id] = node.value
+        else:   # if/for/while/with/try at the top level: what they bind is global too
+            inner = [s for field in ("body", "orelse", "finalbody") for s in getattr(node, field, None) or []]
+            inner += [s for handler in getattr(node, "handlers", None) or [] for s in handler.body]
+            _bindings(inner, table, stars)
+
+
+def _local_names(fn):
+    """Names a function (or lambda) binds itself: its parameters and what its body stores."""
+    args = fn.args
+    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    body = fn.body if isinstance(fn.body, list) else [fn.body]
+    for stmt in body:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+                names.add(n.id)
+            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(n.name)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                names |= {a.asname or a.name.split(".")[0] for a in n.names}
+            elif isinstance(n, ast.arg):
+                names.add(n.arg)
+    return names
+
+
+def library_uses(sources, name, libraries=LIBRARIES, follow=None):
+    """What the function ``name`` takes from ``libraries``, directly or through the helpers it calls.
+
+    A static reading of the code the kernel ran (it runs nothing): imports anywhere in the
+    function or its helpers (``import scipy.special``, ``from scipy.special import expit as e``),
+    names bound at the top level to such imports or to expressions using them, attribute chains
+    (``sp.special.expit``), names a star import of a library may provide, strings naming a
+    library (``__import__("scipy")``, ``importlib.import_module``, ``sys.modules[...]``) and the
+    calls that hide what they import (``__import__``, ``eval``, ``exec``, ``compile``).
+
+    Parameters
+    ----------
+    sources : list of str
+        The code cells the kernel ran, in order (a later definition replaces an earlier one).
+    name : str
+        The function to read (an answer's name).
+    libraries : tuple of str
+        Top-level package names that must not be used.
+    follow : callable, optional
+        ``follow(helper_name) -> bool``: whether to read a global function the code calls
+        (default: every one). Hidden tests stop at the other graded answers, whose own test
+        charges their library calls (one slip, one charge).
+
+    Returns
+    -------
+    list of str
+        What was found, in words (``["scipy.special.softmax"]``); ``[]`` when nothing was.
+    """
+    table, stars = {}, []
+    for source in sources:
+        tree = _python(source)
+        if tree is not None:
+            _bindings(tree.body, table, stars)
+    banned = set(libraries)
+    lib_stars = [m for m in stars if m.split(".")[0] in banned]
+    found, seen, todo = set(), set(), [name]
+    builtin_names = set(dir(__import__("builtins")))
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in table:
+            continue
+        seen.add(current)
+        node = table[current]
+        if isinstance(node, tuple):          # the name itself is an import: softmax = scipy's
+            if node[1].split(".")[0] in banned | {"importlib"}:
+                found.add(node[1])
+            continue
+        local, local_imports = set(), {}
+        for n in ast.walk(node):
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                local |= _local_names(n)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)) and n is not node:
+                _bindings([n], local_imports, [])
+        chains = {}
+        for n in ast.walk(node):             # outer attributes first: the longest chain wins
+            if isinstance(n, ast.Attribute):
+                parts, base = [n.attr], n.value
+                while isinstance(base, ast.Attribute):
+                    parts.append(base.attr)
+                    base = base.value
+                if isinstance(base, ast.Name) and id(base) not in chains:
+                    chains[id(base)] = ".".join(reversed(parts))
+        for n in ast.walk(node):
+            if isinstance(n, ast.Import):
+                found |= {a.name for a in n.names if a.name.split(".")[0] in banned | {"importlib"}}
+            elif isinstance(n, ast.ImportFrom) and n.module and not n.level:
+                if n.module.split(".")[0] in banned | {"importlib"}:
+                    found |= {f"{n.module}.{a.name}" for a in n.names}
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str) \
+                    and n.value.split(".")[0] in banned and n.value.replace(".", "").isidentifier():
+                found.add(f"'{n.value}'")
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                if n.id in HIDDEN_IMPORTS:
+                    found.add(f"{n.id}()")
+                if n.id in local and n.id != current and not isinstance(local_imports.get(n.id), tuple):
+                    continue
+                target = local_imports.get(n.id) if n.id in local else table.get(n.id)
+                if isinstance(target, tuple):
+                    dotted = target[1] + ("." + chains[id(n)] if id(n) in chains else "")
+                    if target[1].split(".")[0] in banned | {"importlib"}:
+                        found.add(dotted)
+                elif target is not None:
+                    if n.id != current and (follow is None or follow(n.id)):
+                        todo.append(n.id)
+                elif lib_stars and n.id not in builtin_names:
+                    found.add(f"{n.id} (from {lib_stars[-1]} import *)")
+    # "scipy.special" says less than "scipy.special.softmax": keep the longest names
+    return sorted(f for f in found if not any(g.startswith(f + ".") for g in found))
