@@ -9,6 +9,9 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.db_url = os.environ.get(
     "TP_COURSE_DB_URL", "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db"))
 c.Exchange.root = os.environ.get("TP_COURSE_EXCHANGE", os.path.join(c.CourseDirectory.root, "exchange"))
+if not os.path.isdir(c.Exchange.root):  # else the Assignment List says "Error fetching courses"
+    from tp_course.exchange import make_exchange
+    make_exchange(c.Exchange.root)
 
 # Students are created in the gradebook when their first submission is graded.
 c.Autograde.create_student = True

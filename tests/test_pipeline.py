@@ -3,6 +3,7 @@ import csv
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import nbformat
 
@@ -124,3 +125,13 @@ def test_grading_and_checking_write_nothing_in_home(mini_course, tmp_path):
         proc = subprocess.run([TP_COURSE, *args], cwd=mini_course, env=env, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == []
+
+
+def test_a_new_course_lists_assignments_without_an_error(mini_course):
+    """No exchange yet: nbgrader's config makes it, so `nbgrader list` (and JupyterLab's
+    Assignment List, which calls it) works before the first release instead of failing."""
+    env = {k: v for k, v in os.environ.items() if k != "TP_COURSE_EXCHANGE"}
+    nbgrader = str(Path(TP_COURSE).with_name("nbgrader"))
+    proc = subprocess.run([nbgrader, "list"], cwd=mini_course, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "Unwritable" not in proc.stdout + proc.stderr, proc.stderr
+    assert (mini_course / "exchange").is_dir()
