@@ -63,12 +63,40 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=
         history["loss"].append(total_loss / N)
         history["acc"].append(total_correct / N)
         if X_val is not None:
-            P_val = predict_proba(params, X_val)
-            history["val_loss"].append(cross_entropy(P_val, Y_val))
-            history["val_acc"].append(accuracy(P_val, Y_val.argmax(axis=1)))
+            S_val, _ = forward_scores(params, X_val)
+            history["val_loss"].append(cross_entropy(S_val, Y_val))
+            history["val_acc"].append(accuracy(S_val, Y_val.argmax(axis=1)))
         if callback is not None:
             callback(epoch, params, history)
     return history
+"""
+
+FIXED_BACKWARD = """
+def fixed_backward(params, X, Y):
+    N = X.shape[0]
+    Z1 = X @ params["W1"].T + params["b1"]
+    H = np.tanh(Z1)
+    S = H @ params["W2"].T + params["b2"]
+    P = np.exp(S - S.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    G = (P - Y) / N
+    grads = {"W2": G.T @ H, "b2": G.sum(axis=0)}
+    D = (G @ params["W2"]) * (1 - H ** 2)
+    grads["W1"] = D.T @ X
+    grads["b1"] = D.sum(axis=0)
+    return grads
+"""
+
+RANDOM_SEARCH = """
+def random_search(run, n_configs, lr_range, wd_range, rng):
+    results = []
+    for _ in range(n_configs):
+        lr = float(10 ** rng.uniform(np.log10(lr_range[0]), np.log10(lr_range[1])))
+        weight_decay = float(10 ** rng.uniform(np.log10(wd_range[0]), np.log10(wd_range[1])))
+        history = run(lr, weight_decay)
+        results.append({"lr": lr, "weight_decay": weight_decay, "val_acc": float(history["val_acc"][-1])})
+    best = max(results, key=lambda r: r["val_acc"])
+    return best, results
 """
 
 WRONG = [
@@ -340,6 +368,248 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=
                '        order = np.random.permutation(N)\n'
                '        for start in range(0, N, batch_size):\n'
                '            X_batch, Y_batch = X[order[start:start + batch_size]], Y[order[start:start + batch_size]]\n'))),
+    # ---------------------------------------------------------------- train: issue 13 (cross_entropy takes scores)
+    Wrong("train-val-loss-from-probabilities", cell="train", fails=["test_train"],
+          why="cross_entropy(predict_proba(...), Y_val): the validation loss of the probabilities read as scores "
+              "(cross_entropy takes the scores S)",
+          code=_variant(
+              TRAIN, ('history["val_loss"].append(cross_entropy(S_val, Y_val))',
+                      'history["val_loss"].append(cross_entropy(predict_proba(params, X_val), Y_val))'))),
+    Wrong("train-val-loss-mean-over-classes", cell="train", fails=["test_train"],
+          why="the validation loss written by hand as np.mean(Y * log P) over the N x K entries: divided by K too",
+          code=_variant(
+              TRAIN, ('history["val_loss"].append(cross_entropy(S_val, Y_val))',
+                      'history["val_loss"].append(float(-np.mean(Y_val * np.log(softmax(S_val)))))'))),
+    # ---------------------------------------------------------------- adaptive steps and dropout
+    Wrong("rmsprop-no-square", cell="rmsprop_step", fails=["test_rmsprop_step"],
+          why="s averages the gradients g, not their squares: sqrt of a negative mean is NaN",
+          code='''
+def rmsprop_step(params, grads, state, lr, beta=0.9, eps=1e-8):
+    for name, p in params.items():
+        state[name] = beta * state[name] + (1 - beta) * grads[name]
+        p -= lr * grads[name] / (np.sqrt(state[name]) + eps)
+    return params
+'''),
+    Wrong("rmsprop-beta-swapped", cell="rmsprop_step", fails=["test_rmsprop_step"],
+          why="s = (1 - beta) s + beta g^2: the new square weighted by beta",
+          code='''
+def rmsprop_step(params, grads, state, lr, beta=0.9, eps=1e-8):
+    for name, p in params.items():
+        state[name] = (1 - beta) * state[name] + beta * grads[name] ** 2
+        p -= lr * grads[name] / (np.sqrt(state[name]) + eps)
+    return params
+'''),
+    Wrong("adam-no-bias-correction", cell="adam_step", fails=["test_adam_step"],
+          why="m / (sqrt(v) + eps) without dividing by 1 - beta ** t: the first steps are about 3 times too large",
+          code='''
+def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    state["t"] += 1
+    for name, p in params.items():
+        g = grads[name]
+        state["m"][name] = beta1 * state["m"][name] + (1 - beta1) * g
+        state["v"][name] = beta2 * state["v"][name] + (1 - beta2) * g * g
+        p -= lr * state["m"][name] / (np.sqrt(state["v"][name]) + eps)
+    return params
+'''),
+    Wrong("adam-t-from-0", cell="adam_step", fails=["test_adam_step"],
+          why="the bias correction uses t before adding 1: the first step divides by 1 - beta ** 0 = 0",
+          code='''
+def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state["t"]
+    for name, p in params.items():
+        g = grads[name]
+        state["m"][name] = beta1 * state["m"][name] + (1 - beta1) * g
+        state["v"][name] = beta2 * state["v"][name] + (1 - beta2) * g * g
+        m_hat = state["m"][name] / (1 - beta1 ** t)
+        v_hat = state["v"][name] / (1 - beta2 ** t)
+        p -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    state["t"] = t + 1
+    return params
+'''),
+    Wrong("adam-betas-swapped", cell="adam_step", fails=["test_adam_step"],
+          why="beta1 and beta2 swapped everywhere (m decays with 0.999, v with 0.9): same first step, then off",
+          code='''
+def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    state["t"] += 1
+    t = state["t"]
+    for name, p in params.items():
+        g = grads[name]
+        state["m"][name] = beta2 * state["m"][name] + (1 - beta2) * g
+        state["v"][name] = beta1 * state["v"][name] + (1 - beta1) * g * g
+        m_hat = state["m"][name] / (1 - beta2 ** t)
+        v_hat = state["v"][name] / (1 - beta1 ** t)
+        p -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    return params
+'''),
+    Wrong("adam-state-not-stored", cell="adam_step", fails=["test_adam_step"],
+          why="m and v rebound to local names (m = beta1 * m + ...) and never stored back in state",
+          code='''
+def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    state["t"] += 1
+    t = state["t"]
+    for name, p in params.items():
+        g = grads[name]
+        m = beta1 * state["m"][name] + (1 - beta1) * g
+        v = beta2 * state["v"][name] + (1 - beta2) * g * g
+        p -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return params
+'''),
+    Wrong("dropout-not-scaled", cell="dropout", fails=["test_dropout"],
+          why="H * M: the kept units are not divided by 1 - p (the expected value shrinks to (1 - p) H)",
+          code='''
+def dropout_forward(H, p, rng, train=True):
+    if not train:
+        return H, None
+    mask = rng.random(H.shape) >= p
+    return H * mask, mask
+
+
+def dropout_backward(dOut, mask, p):
+    return dOut * mask
+'''),
+    Wrong("dropout-scaled-by-p", cell="dropout", fails=["test_dropout"],
+          why="the kept units multiplied by p instead of divided by 1 - p",
+          code='''
+def dropout_forward(H, p, rng, train=True):
+    if not train:
+        return H, None
+    mask = (rng.random(H.shape) >= p) * p
+    return H * mask, mask
+
+
+def dropout_backward(dOut, mask, p):
+    return dOut * mask
+'''),
+    Wrong("dropout-at-test-time", cell="dropout", fails=["test_dropout"],
+          why="train=False ignored: units are dropped at test time too",
+          code='''
+def dropout_forward(H, p, rng, train=True):
+    mask = (rng.random(H.shape) >= p) / (1 - p)
+    return H * mask, mask
+
+
+def dropout_backward(dOut, mask, p):
+    return dOut * mask
+'''),
+    Wrong("dropout-np-random", cell="dropout", fails=["test_dropout"],
+          why="the mask drawn with np.random, not with the rng received: a seed does not fix it",
+          code='''
+def dropout_forward(H, p, rng, train=True):
+    if not train:
+        return H, None
+    mask = (np.random.rand(*H.shape) >= p) / (1 - p)
+    return H * mask, mask
+
+
+def dropout_backward(dOut, mask, p):
+    return dOut * mask
+'''),
+    Wrong("dropout-keep-prob-p", cell="dropout", fails=["test_dropout"],
+          why="p taken as the probability of KEEPING a unit (rng.random < p, scaled by 1 / p)",
+          code='''
+def dropout_forward(H, p, rng, train=True):
+    if not train:
+        return H, None
+    mask = (rng.random(H.shape) < p) / p if p > 0 else np.ones_like(H)
+    return H * mask, mask
+
+
+def dropout_backward(dOut, mask, p):
+    return dOut * mask
+'''),
+    Wrong("dropout-backward-unscaled", cell="dropout", fails=["test_dropout"],
+          why="a boolean mask, and a backward pass that forgets its 1 / (1 - p)",
+          code='''
+def dropout_forward(H, p, rng, train=True):
+    if not train:
+        return H, None
+    keep = rng.random(H.shape) >= p
+    return H * keep / (1 - p), keep
+
+
+def dropout_backward(dOut, mask, p):
+    return dOut * mask
+'''),
+    # ---------------------------------------------------------------- issue 13: the practitioner's protocol
+    Wrong("train-lr-divided-by-batch-size", cell="train", fails=["test_train", "test_overfit"],
+          why="lr / batch_size ('a learning rate per example'), though the gradient is already that of the mean "
+              "loss: steps B times too small, and 20 examples are not over-fitted in 300 full-batch epochs",
+          code='''
+_train_ok = train
+def train(params, X, Y, epochs, batch_size, lr, rng, **kw):
+    return _train_ok(params, X, Y, epochs, batch_size, lr / batch_size, rng, **kw)
+'''),
+    Wrong("fixed-backward-keeps-missing-1-over-N", cell="fixed_backward", fails=["test_fixed_backward"],
+          why="two slips fixed, G = P - Y left: the gradient of the sum of the losses, N times too large",
+          code=_variant(FIXED_BACKWARD, ("G = (P - Y) / N", "G = P - Y"))),
+    Wrong("fixed-backward-keeps-reshape", cell="fixed_backward", fails=["test_fixed_backward"],
+          why="two slips fixed, (H.T @ G).reshape(W2.shape) left: H^T G squeezed into (K, n_h) by a reshape",
+          code=_variant(FIXED_BACKWARD, ('"W2": G.T @ H', '"W2": (H.T @ G).reshape(params["W2"].shape)'))),
+    Wrong("fixed-backward-keeps-derivative-at-z", cell="fixed_backward", fails=["test_fixed_backward"],
+          why="two slips fixed, 1 - Z1**2 left: tanh's derivative taken at the pre-activation",
+          code=_variant(FIXED_BACKWARD, ("(1 - H ** 2)", "(1 - Z1 ** 2)"))),
+    Wrong("fixed-backward-sigmoid-derivative", cell="fixed_backward", fails=["test_fixed_backward"],
+          why="the third slip 'fixed' as H * (1 - H), the sigmoid's derivative, not tanh's 1 - H**2",
+          code=_variant(FIXED_BACKWARD, ("(1 - H ** 2)", "H * (1 - H)"))),
+    Wrong("fixed-backward-1-over-N-twice", cell="fixed_backward", fails=["test_fixed_backward"],
+          why="the 1/N added to G and again to the weight gradients: W2, W1 N times too small",
+          code=_variant(FIXED_BACKWARD, ('"W2": G.T @ H', '"W2": G.T @ H / N'),
+                        ("grads[\"W1\"] = D.T @ X", "grads[\"W1\"] = D.T @ X / N"))),
+    Wrong("fixed-backward-calls-loss-and-gradients", cell="fixed_backward", fails=["test_fixed_backward"],
+          why="returns the notebook's own backward pass: right numbers, not the exercise",
+          code='''
+def fixed_backward(params, X, Y):
+    return loss_and_gradients(params, X, Y)[1]
+'''),
+    Wrong("fixed-backward-finite-differences", cell="fixed_backward", fails=["test_fixed_backward"],
+          why="central differences of mean_loss (num_grad) instead of the backward pass",
+          code='''
+def fixed_backward(params, X, Y):
+    params = {k: np.array(v, dtype=float) for k, v in params.items()}
+    return {k: num_grad(lambda: mean_loss(params, X, Y), p) for k, p in params.items()}
+'''),
+    Wrong("search-uniform-not-log", cell="random_search", fails=["test_random_search"],
+          why="lr and weight_decay drawn uniformly in their ranges: almost all draws in the top decade",
+          code=_variant(RANDOM_SEARCH,
+                        ("10 ** rng.uniform(np.log10(lr_range[0]), np.log10(lr_range[1]))", "rng.uniform(*lr_range)"),
+                        ("10 ** rng.uniform(np.log10(wd_range[0]), np.log10(wd_range[1]))", "rng.uniform(*wd_range)"))),
+    Wrong("search-best-by-training-accuracy", cell="random_search", fails=["test_random_search"],
+          why="the best configuration chosen on the training accuracy (history['acc']), not the validation one",
+          code=_variant(RANDOM_SEARCH,
+                        ('"val_acc": float(history["val_acc"][-1])})',
+                         '"val_acc": float(history["val_acc"][-1]), "_acc": history["acc"][-1]})'),
+                        ('best = max(results, key=lambda r: r["val_acc"])',
+                         'best = max(results, key=lambda r: r["_acc"])\n'
+                         '    results = [{k: v for k, v in r.items() if k != "_acc"} for r in results]\n'
+                         '    best = {k: v for k, v in best.items() if k != "_acc"}'))),
+    Wrong("search-best-lowest-training-loss", cell="random_search", fails=["test_random_search"],
+          why="the best configuration is the one with the lowest final training loss",
+          code=_variant(RANDOM_SEARCH,
+                        ('results.append(', 'losses.append(history["loss"][-1])\n        results.append('),
+                        ('results = []', 'results, losses = [], []'),
+                        ('best = max(results, key=lambda r: r["val_acc"])', 'best = results[int(np.argmin(losses))]'))),
+    Wrong("search-min-not-max", cell="random_search", fails=["test_random_search"],
+          why="min instead of max: the worst configuration",
+          code=_variant(RANDOM_SEARCH, ('best = max(results,', 'best = min(results,'))),
+    Wrong("search-np-random", cell="random_search", fails=["test_random_search"],
+          why="draws with np.random instead of the generator passed in: a seed no longer fixes the search",
+          code=_variant(RANDOM_SEARCH, ("lr = float(10 ** rng.uniform(", "lr = float(10 ** np.random.uniform("),
+                        ("weight_decay = float(10 ** rng.uniform(", "weight_decay = float(10 ** np.random.uniform("))),
+    Wrong("search-one-draw-for-both", cell="random_search", fails=["test_random_search"],
+          why="one uniform number u gives both exponents: lr and weight_decay move together (a diagonal, not a square)",
+          code='''
+def random_search(run, n_configs, lr_range, wd_range, rng):
+    results = []
+    for _ in range(n_configs):
+        u = rng.random()
+        lr = lr_range[0] * (lr_range[1] / lr_range[0]) ** u
+        weight_decay = wd_range[0] * (wd_range[1] / wd_range[0]) ** u
+        results.append({"lr": lr, "weight_decay": weight_decay, "val_acc": run(lr, weight_decay)["val_acc"][-1]})
+    return max(results, key=lambda r: r["val_acc"]), results
+'''),
+    Wrong("search-ln-and-power-of-10", cell="random_search", fails=["test_random_search"],
+          why="10 ** uniform(ln low, ln high): natural logs with a power of 10, outside the ranges",
+          code=_variant(RANDOM_SEARCH, ("np.log10(lr_range[0]), np.log10(lr_range[1])", "np.log(lr_range[0]), np.log(lr_range[1])"))),
 ]
 
 ALTERNATIVES = [
@@ -365,9 +635,9 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=
         history["loss"].append(float(np.average(losses, weights=sizes)))
         history["acc"].append(float(np.average(accs, weights=sizes)))
         if X_val is not None:
-            P_val = predict_proba(params, X_val)
-            history["val_loss"].append(cross_entropy(P_val, Y_val))
-            history["val_acc"].append(accuracy(P_val, Y_val.argmax(axis=1)))
+            S_val, _ = forward_scores(params, X_val)
+            history["val_loss"].append(cross_entropy(S_val, Y_val))
+            history["val_acc"].append(accuracy(S_val, Y_val.argmax(axis=1)))
         if callback is not None:
             callback(epoch, params, history)
     return history
@@ -463,12 +733,114 @@ def train(params, X, Y, epochs, batch_size, lr, rng, momentum=0.0, weight_decay=
         history["loss"].append(losses / seen)
         history["acc"].append(correct / seen)
         if X_val is not None:
-            pv = predict_proba(params, X_val)
-            history["val_loss"].append(cross_entropy(pv, Y_val))
+            val_loss, _, pv = loss_and_gradients(params, X_val, Y_val)   # the loss from the scores, as in a batch
+            history["val_loss"].append(val_loss)
             history["val_acc"].append(accuracy(pv, np.argmax(Y_val, axis=1)))
         if callback:
             callback(epoch, params, history)
     return history
+'''),
+    Alternative("rmsprop-new-arrays", cell="rmsprop_step", why="new arrays stored back in the dicts", code='''
+def rmsprop_step(params, grads, state, lr, beta=0.9, eps=1e-8):
+    for k in params:
+        state[k] = beta * state[k] + (1 - beta) * np.square(grads[k])
+        params[k] = params[k] - lr * grads[k] / (np.sqrt(state[k]) + eps)
+    return params
+'''),
+    Alternative("adam-folded-lr", cell="adam_step",
+                why="the paper's form: lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t), p -= lr_t m / (sqrt(v) + eps); "
+                    "differs only in where eps sits, far below the tolerance", code='''
+def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    state["t"] = t = state["t"] + 1
+    lr_t = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    for k in params:
+        state["m"][k] = beta1 * state["m"][k] + (1 - beta1) * grads[k]
+        state["v"][k] = beta2 * state["v"][k] + (1 - beta2) * grads[k] ** 2
+        params[k] = params[k] - lr_t * state["m"][k] / (np.sqrt(state["v"][k]) + eps)
+    return params
+'''),
+    Alternative("adam-eps-inside-sqrt", cell="adam_step",
+                why="sqrt(v_hat + eps): a different rule in theory, but with eps = 1e-8 and gradients of order 0.1-1 "
+                    "(v_hat >= 1e-4) it moves a step by < 1e-4 relative, within the tolerance (in float32, "
+                    "v_hat + 1e-8 is v_hat for v_hat > 0.1); accepted, like TF1's RMSProp", code='''
+def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    state["t"] += 1
+    t = state["t"]
+    for name, p in params.items():
+        m, v = state["m"][name], state["v"][name]
+        m[...] = beta1 * m + (1 - beta1) * grads[name]
+        v[...] = beta2 * v + (1 - beta2) * grads[name] ** 2
+        p -= lr * (m / (1 - beta1 ** t)) / np.sqrt(v / (1 - beta2 ** t) + eps)
+    return params
+'''),
+    Alternative("dropout-bool-mask", cell="dropout",
+                why="the mask returned as booleans; the backward pass divides by 1 - p itself", code='''
+def dropout_forward(H, p, rng, train=True):
+    if not train:
+        return H, None
+    keep = rng.random(H.shape) >= p
+    return np.where(keep, H / (1 - p), 0.0), keep
+
+
+def dropout_backward(dOut, mask, p):
+    return np.where(mask, dOut / (1 - p), 0.0)
+'''),
+    Alternative("dropout-binomial", cell="dropout", why="the mask drawn with rng.binomial(1, 1 - p)", code='''
+def dropout_forward(H, p, rng, train=True):
+    if train:
+        mask = rng.binomial(1, 1 - p, size=H.shape) / (1 - p)
+        return H * mask, mask
+    return H.copy(), None
+
+
+def dropout_backward(dOut, mask, p):
+    return mask * dOut
+'''),
+    # ---------------------------------------------------------------- issue 13: the practitioner's protocol
+    Alternative("fixed-backward-notebook-forward", cell="fixed_backward",
+                why="the notebook's forward_scores and softmax, the transpose of the swapped product", code='''
+def fixed_backward(params, X, Y):
+    S, H = forward_scores(params, X)
+    G = (softmax(S) - Y) / len(X)
+    D = (G @ params["W2"]) * (1 - H * H)
+    return {"W2": (H.T @ G).T, "b2": G.sum(axis=0), "W1": D.T @ X, "b1": np.sum(D, axis=0)}
+'''),
+    Alternative("fixed-backward-einsum-float32", cell="fixed_backward",
+                why="einsum outer products, computed in float32", code='''
+def fixed_backward(params, X, Y):
+    p = {k: np.asarray(v, dtype=np.float32) for k, v in params.items()}
+    X, Y = np.asarray(X, np.float32), np.asarray(Y, np.float32)
+    H = np.tanh(np.einsum("ni,hi->nh", X, p["W1"]) + p["b1"])
+    S = np.einsum("nh,kh->nk", H, p["W2"]) + p["b2"]
+    E = np.exp(S - S.max(axis=1, keepdims=True))
+    G = (E / E.sum(axis=1, keepdims=True) - Y) / X.shape[0]
+    D = np.einsum("nk,kh->nh", G, p["W2"]) * (1 - H ** 2)
+    return {"W1": np.einsum("nh,ni->hi", D, X), "b1": D.sum(0), "W2": np.einsum("nk,nh->kh", G, H), "b2": G.sum(0)}
+'''),
+    Alternative("search-vectorised-draws", cell="random_search",
+                why="all the exponents drawn at once, lr then weight_decay", code='''
+def random_search(run, n_configs, lr_range, wd_range, rng):
+    lrs = 10.0 ** rng.uniform(*np.log10(lr_range), size=n_configs)
+    wds = 10.0 ** rng.uniform(*np.log10(wd_range), size=n_configs)
+    results = [{"lr": float(lr), "weight_decay": float(wd), "val_acc": run(lr, wd)["val_acc"][-1]}
+               for lr, wd in zip(lrs, wds)]
+    best = results[int(np.argmax([r["val_acc"] for r in results]))]
+    return best, results
+'''),
+    Alternative("search-natural-log", cell="random_search",
+                why="exp of a uniform natural log; low * (high / low) ** u", code='''
+def random_search(run, n_configs, lr_range, wd_range, rng):
+    results = []
+    for i in range(n_configs):
+        lr = np.exp(rng.uniform(np.log(lr_range[0]), np.log(lr_range[1])))
+        wd = wd_range[0] * (wd_range[1] / wd_range[0]) ** rng.random()
+        hist = run(lr, wd)
+        results.append(dict(lr=lr, weight_decay=wd, val_acc=hist["val_acc"][-1]))
+    best = results[0]
+    for r in results[1:]:
+        if r["val_acc"] > best["val_acc"]:
+            best = r
+    return best, results
 '''),
 ]
 

@@ -188,7 +188,7 @@ def test_tp_utils_holds_no_tp4_solution():
     """The graded functions of TP4 must not be importable from tp_utils."""
     text = "\n".join(p.read_text() for p in (ROOT / "tp_utils").glob("*.py"))
     for name in ("def iterate_minibatches", "def sgd_step", "def momentum_step", "def train(",
-                 "def accuracy("):
+                 "def accuracy(", "def fixed_backward", "def random_search"):
         assert name not in text, f"tp_utils defines {name}: that is a TP4 exercise"
 
 
@@ -199,3 +199,16 @@ def test_live_demo_writes_its_frames_under_build(tmp_path, monkeypatch, capsys):
     frames = sorted((tmp_path / "build" / "live_frames").glob("frame_*.png"))
     assert len(frames) == 2 and "build/live_frames/" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_plot_random_search_log_axes_colours_and_best_circled():
+    results = [{"lr": 1e-3, "weight_decay": 1e-5, "val_acc": 0.7}, {"lr": 0.1, "weight_decay": 1e-3, "val_acc": 0.9},
+               {"lr": 1.0, "weight_decay": 1e-2, "val_acc": 0.8}]
+    _, ax = plt.subplots()
+    assert plots.plot_random_search(results, ax=ax) is ax
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    points, best = ax.collections
+    np.testing.assert_allclose(points.get_offsets(), [[1e-3, 1e-5], [0.1, 1e-3], [1.0, 1e-2]])
+    np.testing.assert_allclose(points.get_array(), [0.7, 0.9, 0.8])
+    np.testing.assert_allclose(best.get_offsets(), [[0.1, 1e-3]])
+    assert "0.9" in ax.get_legend().get_texts()[0].get_text()

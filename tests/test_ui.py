@@ -24,7 +24,10 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import MINI, ROOT
-from multiuser import INSTRUCTOR, STUDENT, as_user, course_venv, needs_root, unix_user
+from multiuser import as_user, course_venv, needs_root, unix_user
+
+# users of their own: tests/test_exchange.py may run at the same time (pytest -n 2)
+INSTRUCTOR, STUDENT = "tp_ui_instructor", "tp_ui_student"
 from ui_lab import CHROMIUM, open_nbgrader_panel, replace_cell_source, start_lab, stop_lab
 
 pytestmark = [needs_root, pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK),

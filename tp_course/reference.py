@@ -628,3 +628,25 @@ def tp5_random_conv(rng, N=2, C_in=3, H=7, W=6, C_out=4, k=3, dtype=float):
     Wt = rng.normal(size=(C_out, C_in, k, k)).astype(dtype)
     b = (rng.normal(size=C_out) + 0.5).astype(dtype)
     return X, Wt, b
+
+
+def tp4_rmsprop(p, g, s, lr, beta=0.9, eps=1e-8):
+    """Reference RMSProp step on one array, float64: returns the new (p, s).
+
+    s <- beta s + (1 - beta) g^2,  p <- p - lr g / (sqrt(s) + eps)
+    """
+    p, g, s = (np.asarray(a, dtype=float) for a in (p, g, s))
+    s = beta * s + (1.0 - beta) * g * g
+    return p - lr * g / (np.sqrt(s) + eps), s
+
+
+def tp4_adam(p, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Reference Adam step on one array, float64; ``t`` is the number of this step (1 for the first).
+
+    Returns the new (p, m, v), with the bias-corrected update p - lr m_hat / (sqrt(v_hat) + eps).
+    """
+    p, g, m, v = (np.asarray(a, dtype=float) for a in (p, g, m, v))
+    m = beta1 * m + (1.0 - beta1) * g
+    v = beta2 * v + (1.0 - beta2) * g * g
+    m_hat, v_hat = m / (1.0 - beta1 ** t), v / (1.0 - beta2 ** t)
+    return p - lr * m_hat / (np.sqrt(v_hat) + eps), m, v

@@ -473,3 +473,39 @@ def plot_feature_maps(maps, image=None, fig=None, n_cols=9, cmap="viridis"):
         ax.imshow(img, cmap=colours)
         ax.set_title(title, fontsize=7)
     return fig
+
+
+def plot_random_search(results, ax=None, x="lr", y="weight_decay", score="val_acc"):
+    """A random search's configurations, on log axes, coloured by their score (TP4).
+
+    Parameters
+    ----------
+    results : list of dict
+        One dict per configuration, with at least the keys ``x``, ``y`` and ``score``,
+        e.g. ``{"lr": 0.3, "weight_decay": 1e-4, "val_acc": 0.91}``.
+    ax : matplotlib Axes, optional
+    x, y : str
+        The two hyper-parameters drawn (both on a logarithmic axis).
+    score : str
+        The value that colours each point; the best (largest) one is circled.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _axes(ax)
+    xs = np.array([r[x] for r in results], dtype=float)
+    ys = np.array([r[y] for r in results], dtype=float)
+    cs = np.array([r[score] for r in results], dtype=float)
+    points = ax.scatter(xs, ys, c=cs, cmap="viridis", s=60, edgecolors="k", linewidths=0.5)
+    ax.figure.colorbar(points, ax=ax, label=score)
+    best = int(np.nanargmax(cs))
+    ax.scatter(xs[best], ys[best], s=220, facecolors="none", edgecolors="r", linewidths=1.5,
+               label=f"best: {score} {cs[best]:.3g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.legend(loc="best")
+    ax.grid(True, alpha=0.3)
+    return ax

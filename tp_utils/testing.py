@@ -3,7 +3,9 @@
 Every check raises ``AssertionError`` with one sentence a student can act on,
 for instance::
 
-    dW has shape (10, 784); expected (784, 10): did you forget a transpose?
+    dW has shape (784, 10); expected (10, 784): did you forget a transpose (.T)?
+
+(a weight matrix is (n_out, n_in), as everywhere in the course: here 10 outputs, 784 inputs)
 """
 import warnings
 

@@ -74,6 +74,12 @@
 # | $\mathbf Z = \mathbf X \mathbf W^\top + \mathbf b$ | `Z = X @ W.T + b` | `(N, n_out)` | a batch (PyTorch `nn.Linear`), TP3 |
 # | $\odot$ | `*` | | element-wise product |
 #
+# **One name per thing, in every TP.** $n_y$ is the number of classes, written $K$ in TP4;
+# $n_h$ is the hidden size (never $H$: TP3 and TP4 use $\mathbf H$ for the matrix of hidden
+# activations). Layer $l$'s parameters are $\mathbf W^{(l)}, \mathbf b^{(l)}$: here
+# $\mathbf W^h, \mathbf b^h$ are $\mathbf W^{(1)}, \mathbf b^{(1)}$ and $\mathbf W^y, \mathbf b^y$ are
+# $\mathbf W^{(2)}, \mathbf b^{(2)}$ (TP4's `W1, b1, W2, b2`).
+#
 # *Reading the seeds (course notes)*: one set of notes writes examples as row vectors,
 # $\tilde{\mathbf h} = \mathbf x \mathbf W^{h\top} + \mathbf b^h$: for a 1-D `x` this is the same
 # number as `W_h @ x + b_h`, but their $\nabla_{\mathbf W} = \nabla^\top \mathbf x$ becomes our
@@ -1299,8 +1305,12 @@ for n_x, n_h, n_y in [(2, 3, 4), (5, 4, 3)]:
 # ### The loss goes down
 #
 # One example, one network, a few steps: each step uses your `forward`, `backward` and `sgd_step`.
-# On a single example the loss goes to 0: the network learns this example by heart (it would
-# overfit a real data set, which is why TP3 trains on batches).
+# On a single example the loss goes to 0: the network learns this example by heart. On a real
+# data set we average the gradient over many examples: TP3 computes it on a whole batch at once
+# (one matrix product instead of a Python loop), and TP4 steps on small random mini-batches, whose
+# gradients are noisy but cheap estimates of the full one. Batches are about the cost of a step
+# and the noise of its gradient, not about over-fitting: a network over-fits a small data set
+# whatever the batch size (TP4 shows how to see it, and what helps).
 
 # %%
 rng = np.random.default_rng(2024)

@@ -82,6 +82,12 @@
 # | $\mathbf{A}^{0} = \mathbf{X}$, $\mathbf{Z}^i = \mathbf{A}^{i-1}\mathbf{W}^{i\top} + \mathbf{b}^i$, $\mathbf{A}^i = f_i(\mathbf{Z}^i)$ | `Z = A_prev @ W.T + b`, `A = f(Z)` | `(N, n_i)` | layer $i$ of an L-layer network, $\mathbf{W}^i$: `(n_i, n_{i-1})` |
 # | $\odot$ | `*` | | element-wise (Hadamard) product |
 #
+# **One name per thing, in every TP.** $n_y$ is the number of classes, written $K$ in TP4;
+# $n_h$ is the hidden size (never $H$, which is the matrix of hidden activations). Layer $l$'s
+# parameters are $\mathbf W^{(l)}, \mathbf b^{(l)}$: here $\mathbf W^h, \mathbf b^h$ are
+# $\mathbf W^{(1)}, \mathbf b^{(1)}$ and $\mathbf W^y, \mathbf b^y$ are $\mathbf W^{(2)}, \mathbf b^{(2)}$
+# (TP4's `W1, b1, W2, b2`), and the L-layer network's $\mathbf W^i$ is $\mathbf W^{(i)}$.
+#
 # For **one** example $\mathbf{x}$ of shape `(n_x,)` the same layer reads $\tilde{\mathbf{h}} =
 # \mathbf{W}^h\mathbf{x} + \mathbf{b}^h$ (`W_h @ x + b_h`): the batch formula is the transpose of the
 # one-example formula, written for every row at once.
@@ -1123,8 +1129,11 @@ for _name in ["Relu", "softplus", ""]:
 # | `init` | $\sigma$ | for |
 # |---|---|---|
 # | `"small"` | $0.01$ | the naive choice |
-# | `"xavier"` (Glorot) | $\sqrt{2 / (n_{\text{in}} + n_{\text{out}})}$ | tanh, sigmoid, identity |
+# | `"xavier"` (Glorot) | $\sqrt{2 / (n_{\text{in}} + n_{\text{out}})}$ | identity; tanh and sigmoid once multiplied by their *gain* (5/3 and about 4, see 5.1) |
 # | `"he"` (Kaiming) | $\sqrt{2 / n_{\text{in}}}$ | ReLU (which zeroes half of its inputs, hence the 2) |
+#
+# (TP4's network uses LeCun's $\sigma = \sqrt{1/n_{\text{in}}}$: Xavier's when $n_{\text{in}} = n_{\text{out}}$,
+# He's without the factor 2.)
 #
 # numpy twin: `sigma * rng.standard_normal((n_out, n_in))` — note the shape `(n_out, n_in)`, and use the
 # `rng` you are given (not `np.random`). (Glorot's *uniform* variant, $\mathcal{U}(-r, r)$ with
@@ -1580,20 +1589,30 @@ plt.show()
 # We push a batch of standard-normal inputs through 10 layers of 256 neurons and look at the
 # standard deviation of the activations of each layer. With `"small"` weights, each layer multiplies
 # the signal by about $0.01\sqrt{256} = 0.16$: the activations (and the gradients, which flow back
-# through the same $\mathbf{W}^i$) **vanish** exponentially. Xavier keeps tanh layers at a usable scale
-# (slowly shrinking, since tanh squashes). ReLU zeroes half of its inputs, so with Xavier it loses half of
-# the variance at each layer; He's factor 2 compensates exactly.
+# through the same $\mathbf{W}^i$) **vanish** exponentially. Xavier's variance is derived for a layer
+# that keeps the variance of its input, i.e. for the identity (and for tanh near 0, where its slope is 1).
+# tanh squashes the larger values, so plain Xavier tanh layers still shrink, layer after layer (std 0.63
+# at layer 1, 0.23 at layer 10 on the plot). The remedy is a **gain** $g$ that multiplies Xavier's
+# $\sigma$: $g = 5/3$ for tanh (PyTorch's `nn.init.calculate_gain("tanh")`), about 4 for the sigmoid
+# (its slope at 0 is 1/4), $\sqrt 2$ for ReLU. With the gain, tanh layers keep a steady std (about 0.65).
+# ReLU zeroes half of its inputs, so with Xavier it loses half of the variance at each layer; He's factor 2
+# (Xavier with the gain $\sqrt 2$ when $n_{\text{in}} = n_{\text{out}}$) compensates exactly.
 
 # %%
 rng = np.random.default_rng(0)
 X_init = rng.normal(size=(500, 256))
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-for ax, act in zip(axes, ["tanh", "relu"]):
+for ax, act, settings in [(axes[0], "tanh", [("small", 1), ("xavier", 1), ("xavier", 5 / 3)]),
+                           (axes[1], "relu", [("small", 1), ("xavier", 1), ("he", 1)])]:
     stds = {}
-    for init in ["small", "xavier", "he"]:
+    for init, gain in settings:
         deep = init_network([256] * 11, [act] * 10, init=init, rng=np.random.default_rng(1))
+        for layer in deep:
+            layer["W"] *= gain                      # Xavier with a gain: sigma = gain * sqrt(2 / (n_in + n_out))
         _, caches = network_forward(X_init, deep)
-        stds[init] = [c["A"].std() for c in caches]
+        label = init if gain == 1 else f"{init} x gain 5/3"
+        stds[label] = [c["A"].std() for c in caches]
+        print(f"{act}, {label:18s}: std {stds[label][0]:.2g} at layer 1, {stds[label][-1]:.2g} at layer 10")
     plot_layer_std(stds, ax=ax)
     ax.set_title(f"10 {act} layers of 256 neurons")
 plt.show()
@@ -1606,8 +1625,11 @@ plt.show()
 # \delta\,\mathbf{x}$ with the **scalar** $\delta = \partial\ell/\partial z$. If every $x_i > 0$, all the
 # components of the gradient have the sign of $\delta$: **all positive or all negative**. A descent step can
 # then only increase all the weights or decrease all of them, and reaching a $\mathbf{w}$ that needs some
-# weights up and others down takes a zig-zag. (Inputs of a layer that follows a sigmoid are always
-# positive too: one reason why tanh, centred at 0, was preferred to the sigmoid in hidden layers.)
+# weights up and others down takes a zig-zag. The same holds inside the network: the inputs of a layer
+# that follows a sigmoid are always positive, and so are those of **every layer that follows a ReLU**
+# ($\max(0, z) \ge 0$). For the sigmoid it is one reason why tanh, centred at 0, was preferred in hidden
+# layers; for ReLU networks it is one motivation for normalising the activations between layers (batch
+# normalisation).
 #
 # First the signs: for each example, does the gradient $\delta_k\mathbf{x}_k$ have all its components of
 # the same sign?
@@ -1705,7 +1727,7 @@ plt.show()
 # - An L-layer network is a loop: forward caches $(\mathbf{A}^{i-1}, \mathbf{Z}^i, \mathbf{A}^i)$, backward
 #   applies $\nabla_{\mathbf{Z}} = \nabla_{\mathbf{A}}\odot f'$, $\nabla_{\mathbf{W}} = \nabla_{\mathbf{Z}}^\top\mathbf{A}_{\text{prev}}$,
 #   $\nabla_{\mathbf{A}_{\text{prev}}} = \nabla_{\mathbf{Z}}\mathbf{W}$ from the last layer to the first.
-# - Initialise with the right scale (Xavier for tanh, He for ReLU) and feed centred inputs.
+# - Initialise with the right scale (Xavier times the gain 5/3 for tanh, He for ReLU) and feed centred inputs.
 #
 # ## Going further
 #
