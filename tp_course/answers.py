@@ -43,6 +43,15 @@ def student_sources():
     return [cell for cell in history if "BEGIN HIDDEN TESTS" not in cell]
 
 
+def read_answer(reader, name, *args):
+    """``reader(sources, name, *args, follow=...)`` on the code the kernel ran: a static reading
+    of the answer ``name`` and of the helpers it calls, stopping at the other graded answers
+    (their own tests charge them: one slip, one charge)."""
+    judge = current()
+    graded = set(judge.student_names) if judge is not None else set()
+    return reader(student_sources(), name, *args, follow=lambda helper: helper not in graded)
+
+
 def assert_no_library(name, libraries=LIBRARIES):
     """Fail if the answer ``name`` (or a helper it calls) uses one of ``libraries``.
 
@@ -53,9 +62,7 @@ def assert_no_library(name, libraries=LIBRARIES):
     AssertionError
         "softmax: calls scipy.special.softmax; the exercise is to write it with numpy ..."
     """
-    judge = current()
-    graded = set(judge.student_names) if judge is not None else set()
-    found = library_uses(student_sources(), name, libraries, follow=lambda helper: helper not in graded)
+    found = read_answer(library_uses, name, libraries)
     if found:
         raise AssertionError(f"{name}: calls {', '.join(found)}; the exercise is to write it with numpy "
                              "(see the notebook): no scipy, scikit-learn, PyTorch, JAX or autograd in an answer.")

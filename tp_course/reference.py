@@ -220,8 +220,7 @@ def check_elementwise(name, func, reference, seed=0, scale=20.0,
         for x in cases:
             x_before = x.copy()
             what = f"{name}(x) for x of shape {x.shape} and dtype {np.dtype(dtype).name}"
-            with strict_floats():
-                got = call_strict(what, func, x)
+            got = call_strict(what, func, x)
             expected = reference(x.astype(np.float64))
             check_array(what, got, expected, rtol=rtol, atol=atol)
             if not np.array_equal(x, x_before):
@@ -438,106 +437,15 @@ def tp1_log_softmax(x, axis=-1):
     return x - tp1_logsumexp(x, axis=axis, keepdims=True)
 
 
-# Switching numpy's floating-point checks off does not make a formula stable: the static
-# reading below finds it in the answer (and the helpers it calls), as the tests cannot.
-_SILENCERS = {"errstate", "seterr", "seterrcall", "filterwarnings", "simplefilter", "catch_warnings",
-              "suppress_warnings", "suppress"}
-_CAUGHT = {"FloatingPointError", "RuntimeWarning", "Warning", "ArithmeticError", "OverflowError",
-           "ZeroDivisionError"}
-_HARMLESS_MODES = {None, "raise", "warn", "print", "log", "call", "error", "always", "default", "module", "once"}
-
-
-def _dotted(node, table):
-    """``np.errstate`` -> "numpy.errstate"-like dotted name of a callee, through import aliases."""
-    import ast
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        target = table.get(node.id)
-        base = target[1] if isinstance(target, tuple) else node.id
-        return ".".join([base] + parts[::-1])
-    return ""
-
-
-def silenced_checks(sources, name, follow=None):
-    """Where the function ``name`` (or a helper it calls) switches floating-point checks off.
-
-    A static reading of the code the kernel ran: calls of ``np.errstate``/``np.seterr`` that set
-    a check to ``"ignore"`` (or to a value the reading cannot see), ``np.seterrcall``,
-    ``warnings.filterwarnings``/``simplefilter`` with ``"ignore"``, ``warnings.catch_warnings``
-    with ``record=True`` or ``action="ignore"``, ``np.testing.suppress_warnings``,
-    ``contextlib.suppress`` of a floating-point error, and ``except FloatingPointError`` (or
-    ``RuntimeWarning``, ``OverflowError``...). Only code inside functions counts: the grader sets
-    its own checks around every call, so a top-level ``np.seterr`` changes nothing.
-
-    Returns
-    -------
-    list of str, e.g. ``["np.errstate(over='ignore') in sigmoid"]``; ``[]`` when none.
-    """
-    import ast
-    from .grading.suspicious import _bindings, _python
-    table, stars = {}, []
-    for source in sources:
-        tree = _python(source)
-        if tree is not None:
-            _bindings(tree.body, table, stars)
-    found, seen, todo = [], set(), [name]
-    while todo:
-        fname = todo.pop()
-        node = table.get(fname)
-        if fname in seen or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            continue
-        seen.add(fname)
-        for n in ast.walk(node):
-            where = f"{ast.unparse(n)[:80]} in {fname}" if isinstance(n, ast.Call) else ""
-            if isinstance(n, ast.Call):
-                callee = _dotted(n.func, table).split(".")[-1]
-                if callee not in _SILENCERS:
-                    pass
-                elif callee in ("errstate", "seterr"):
-                    values = list(n.args) + [k.value for k in n.keywords if k.arg != "under"]
-                    if any(k.arg is None for k in n.keywords) or any(
-                            not (isinstance(v, ast.Constant) and v.value in _HARMLESS_MODES) for v in values):
-                        found.append(where)
-                elif callee in ("filterwarnings", "simplefilter"):
-                    action = n.args[0] if n.args else next((k.value for k in n.keywords if k.arg == "action"), None)
-                    if not (isinstance(action, ast.Constant) and action.value in _HARMLESS_MODES):
-                        found.append(where)
-                elif callee == "catch_warnings":
-                    if any(k.arg in ("record", "action") and not (isinstance(k.value, ast.Constant) and
-                                                                   k.value.value in (False, None, "error"))
-                           for k in n.keywords):
-                        found.append(where)
-                elif callee == "suppress":
-                    if any(isinstance(a, ast.Name) and a.id in _CAUGHT | {"Exception", "BaseException"}
-                           for a in n.args):
-                        found.append(where)
-                else:
-                    found.append(where)
-            elif isinstance(n, ast.ExceptHandler) and n.type is not None:
-                types = n.type.elts if isinstance(n.type, ast.Tuple) else [n.type]
-                caught = [_dotted(t, table).split(".")[-1] for t in types]
-                if any(c in _CAUGHT for c in caught):
-                    found.append(f"except {ast.unparse(n.type)} in {fname}")
-            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id != fname:
-                if isinstance(table.get(n.id), (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and (
-                        follow is None or follow(n.id)):
-                    todo.append(n.id)
-    return found
-
-
 def assert_no_silenced_checks(name):
-    """Fail if the answer ``name`` switches floating-point checks off (see :func:`silenced_checks`).
+    """Fail if the answer ``name`` switches floating-point checks off
+    (:func:`tp_course.grading.suspicious.silenced_checks`).
 
     Another graded answer it calls is not read: its own test charges it (one slip, one charge).
     """
-    from .answers import student_sources
-    from .grading.judge import current
-    judge = current()
-    graded = set(judge.student_names) if judge is not None else set()
-    found = silenced_checks(student_sources(), name, follow=lambda helper: helper not in graded)
+    from .answers import read_answer
+    from .grading.suspicious import silenced_checks
+    found = read_answer(silenced_checks, name)
     if found:
         raise AssertionError(
             f"{name}: {found[0]} switches numpy's overflow checks off (or hides their warnings). An overflow "

@@ -195,11 +195,13 @@ def call_strict(name, func, x, elementwise=True, **kwargs):
     What ``func(x, **kwargs)`` returns.
     """
     x = np.asarray(x)
+    pristine = x.copy()   # func gets x itself: a caller can still see whether func modified it
     try:
         with np.errstate(over="raise", invalid="raise", divide="raise"), warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)
-            return func(x.copy(), **kwargs)
+            return func(x, **kwargs)
     except (FloatingPointError, ArithmeticError, RuntimeWarning) as err:
+        x = pristine
         culprits = _fails_alone(func, x, kwargs) if elementwise and x.ndim else []
         inputs = (f"for x = {', '.join(f'{float(v):g}' for v in culprits)}" if culprits
                   else f"for an input with |x| up to {float(np.max(np.abs(x))):g}" if x.size else "")

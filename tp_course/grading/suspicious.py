@@ -6,7 +6,8 @@ that hides itself at run time is still seen: ``exec``/``eval``/``compile``/``__i
 are flagged too.
 
 The same reading tells hidden tests whether an answer hands its exercise to a library
-(:func:`library_uses`: ``scipy.special.softmax`` where the exercise is to write softmax).
+(:func:`library_uses`: ``scipy.special.softmax`` where the exercise is to write softmax) or
+switches numpy's floating-point checks off (:func:`silenced_checks`).
 """
 import ast
 import functools
@@ -128,6 +129,17 @@ def _bindings(stmts, table, stars):
             _bindings(inner, table, stars)
 
 
+def _table(sources):
+    """What the code cells ``sources`` (in the order run) bind at the top level, and the modules
+    they star-import: ``(table, stars)`` as :func:`_bindings` fills them."""
+    table, stars = {}, []
+    for source in sources:
+        tree = _python(source)
+        if tree is not None:
+            _bindings(tree.body, table, stars)
+    return table, stars
+
+
 def _local_names(fn):
     """Names a function (or lambda) binds itself: its parameters and what its body stores."""
     args = fn.args
@@ -175,11 +187,7 @@ def library_uses(sources, name, libraries=LIBRARIES, follow=None):
     list of str
         What was found, in words (``["scipy.special.softmax"]``); ``[]`` when nothing was.
     """
-    table, stars = {}, []
-    for source in sources:
-        tree = _python(source)
-        if tree is not None:
-            _bindings(tree.body, table, stars)
+    table, stars = _table(sources)
     banned = set(libraries)
     lib_stars = [m for m in stars if m.split(".")[0] in banned]
     found, seen, todo = set(), set(), [name]
@@ -235,3 +243,87 @@ def library_uses(sources, name, libraries=LIBRARIES, follow=None):
                     found.add(f"{n.id} (from {lib_stars[-1]} import *)")
     # "scipy.special" says less than "scipy.special.softmax": keep the longest names
     return sorted(f for f in found if not any(g.startswith(f + ".") for g in found))
+
+
+# ---------------------------------------------------------------- checks switched off
+# Switching numpy's floating-point checks off does not make a formula stable: the static
+# reading below finds it in the answer (and the helpers it calls), as the tests cannot.
+_SILENCERS = {"errstate", "seterr", "seterrcall", "filterwarnings", "simplefilter", "catch_warnings",
+              "suppress_warnings", "suppress"}
+_CAUGHT = {"FloatingPointError", "RuntimeWarning", "Warning", "ArithmeticError", "OverflowError",
+           "ZeroDivisionError"}
+_HARMLESS_MODES = {None, "raise", "warn", "print", "log", "call", "error", "always", "default", "module", "once"}
+
+
+def _dotted(node, table):
+    """``np.errstate`` -> "numpy.errstate"-like dotted name of a callee, through import aliases."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        target = table.get(node.id)
+        base = target[1] if isinstance(target, tuple) else node.id
+        return ".".join([base] + parts[::-1])
+    return ""
+
+
+def silenced_checks(sources, name, follow=None):
+    """Where the function ``name`` (or a helper it calls) switches floating-point checks off.
+
+    A static reading of the code the kernel ran: calls of ``np.errstate``/``np.seterr`` that set
+    a check to ``"ignore"`` (or to a value the reading cannot see), ``np.seterrcall``,
+    ``warnings.filterwarnings``/``simplefilter`` with ``"ignore"``, ``warnings.catch_warnings``
+    with ``record=True`` or ``action="ignore"``, ``np.testing.suppress_warnings``,
+    ``contextlib.suppress`` of a floating-point error, and ``except FloatingPointError`` (or
+    ``RuntimeWarning``, ``OverflowError``...). Only code inside functions counts: the grader sets
+    its own checks around every call, so a top-level ``np.seterr`` changes nothing.
+
+    Returns
+    -------
+    list of str, e.g. ``["np.errstate(over='ignore') in sigmoid"]``; ``[]`` when none.
+    """
+    table, _ = _table(sources)
+    found, seen, todo = [], set(), [name]
+    while todo:
+        fname = todo.pop()
+        node = table.get(fname)
+        if fname in seen or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        seen.add(fname)
+        for n in ast.walk(node):
+            where = f"{ast.unparse(n)[:80]} in {fname}" if isinstance(n, ast.Call) else ""
+            if isinstance(n, ast.Call):
+                callee = _dotted(n.func, table).split(".")[-1]
+                if callee not in _SILENCERS:
+                    pass
+                elif callee in ("errstate", "seterr"):
+                    values = list(n.args) + [k.value for k in n.keywords if k.arg != "under"]
+                    if any(k.arg is None for k in n.keywords) or any(
+                            not (isinstance(v, ast.Constant) and v.value in _HARMLESS_MODES) for v in values):
+                        found.append(where)
+                elif callee in ("filterwarnings", "simplefilter"):
+                    action = n.args[0] if n.args else next((k.value for k in n.keywords if k.arg == "action"), None)
+                    if not (isinstance(action, ast.Constant) and action.value in _HARMLESS_MODES):
+                        found.append(where)
+                elif callee == "catch_warnings":
+                    if any(k.arg in ("record", "action") and not (isinstance(k.value, ast.Constant) and
+                                                                   k.value.value in (False, None, "error"))
+                           for k in n.keywords):
+                        found.append(where)
+                elif callee == "suppress":
+                    if any(isinstance(a, ast.Name) and a.id in _CAUGHT | {"Exception", "BaseException"}
+                           for a in n.args):
+                        found.append(where)
+                else:
+                    found.append(where)
+            elif isinstance(n, ast.ExceptHandler) and n.type is not None:
+                types = n.type.elts if isinstance(n.type, ast.Tuple) else [n.type]
+                caught = [_dotted(t, table).split(".")[-1] for t in types]
+                if any(c in _CAUGHT for c in caught):
+                    found.append(f"except {ast.unparse(n.type)} in {fname}")
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id != fname:
+                if isinstance(table.get(n.id), (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and (
+                        follow is None or follow(n.id)):
+                    todo.append(n.id)
+    return found
