@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import requests
+import urllib3
 
 from conftest import MINI, ROOT
 from multiuser import as_user, course_venv, needs_root, unix_user
@@ -81,6 +82,12 @@ class Browser:
     def __init__(self, base, user, password, log):
         self.base, self.user, self.log = base, user, log
         self.http = requests.Session()
+        # configurable-http-proxy (node) closes idle keep-alive sockets after 5 s: a request sent on
+        # one as it closes is reset. A fresh connection each time, and GETs retried on a reset.
+        self.http.headers["Connection"] = "close"
+        self.http.mount("http://", requests.adapters.HTTPAdapter(
+            max_retries=urllib3.util.Retry(total=3, connect=3, read=3, status=0, backoff_factor=1,
+                                           allowed_methods={"GET"})))
         page = self.http.get(f"{base}/hub/login", timeout=60)
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
         done = self.http.post(f"{base}/hub/login", data={"username": user, "password": password,
