@@ -18,6 +18,7 @@ import pytest
 from nbclient import NotebookClient
 
 import tp_utils
+import tp_utils._mnist_files
 import tp_utils.data
 import tp_utils.gradcheck
 import tp_utils.hints
@@ -116,7 +117,8 @@ def test_each_notebook_runs_in_the_students_environment(bundle, student_env, tp,
 
 def _tp_utils_functions():
     out = []
-    for mod in (tp_utils.testing, tp_utils.hints, tp_utils.gradcheck, tp_utils.plots, tp_utils.data):
+    for mod in (tp_utils.testing, tp_utils.hints, tp_utils.gradcheck, tp_utils.plots, tp_utils.data,
+                tp_utils._mnist_files):
         for name, fn in inspect.getmembers(mod, inspect.isfunction):
             if fn.__module__ == mod.__name__ and not name.startswith("_"):
                 out.append((mod.__name__, name, fn))

@@ -1,4 +1,5 @@
-"""tp_utils.data: two-moons, splits, normalisation, one-hot, and MNIST without a network.
+"""tp_utils.data: two-moons, splits, normalisation, one-hot, and MNIST without a network
+(its files, download and cache: tp_utils._mnist_files).
 
 The MNIST tests write tiny IDX files (the real format, gzip-compressed) in tmp_path;
 no test touches the network: sockets and pooch downloads are forbidden below.
@@ -10,7 +11,7 @@ import struct
 import numpy as np
 import pytest
 
-from tp_utils import data
+from tp_utils import _mnist_files, data
 
 
 @pytest.fixture(autouse=True)
@@ -126,12 +127,12 @@ def test_read_idx_gz_and_raw(tmp_path):
     write_idx(tmp_path / "a.gz", a)
     write_idx(tmp_path / "a", a)
     for name in ("a.gz", "a"):
-        out = data.read_idx(tmp_path / name)
+        out = _mnist_files.read_idx(tmp_path / name)
         assert out.dtype == np.uint8 and out.shape == (2, 3, 4)
         np.testing.assert_array_equal(out, a)
     (tmp_path / "bad").write_bytes(b"\x01\x02\x08\x01" + b"\x00" * 8)
     with pytest.raises(ValueError, match="IDX"):
-        data.read_idx(tmp_path / "bad")
+        _mnist_files.read_idx(tmp_path / "bad")
 
 
 @pytest.mark.parametrize("gz", [True, False])
@@ -183,18 +184,18 @@ def test_download_checks_every_standard_file_hash(tmp_path, monkeypatch):
     folder = tmp_path / "data"
     m = data.load_mnist(path=folder, download=True, verbose=False)
     assert "IDX" in m.source and m.X_train.shape == (12, 784)
-    assert [c[2] for c in calls] == list(data.MNIST_FILES)
+    assert [c[2] for c in calls] == list(_mnist_files.MNIST_FILES)
     for url, known_hash, fname in calls:
         assert url.startswith("https://") and url.endswith(fname)
-        assert known_hash == data.MNIST_FILES[fname]
+        assert known_hash == _mnist_files.MNIST_FILES[fname]
         assert known_hash.startswith("md5:") and len(known_hash) == 4 + 32
 
 
 def test_known_hashes_match_the_published_ones():
     """The MD5s torchvision and the MNIST mirrors publish (a typo would reject the real files)."""
-    assert data.MNIST_FILES["train-images-idx3-ubyte.gz"] == "md5:f68b3c2dcbeaaa9fbdd348bbdeb94873"
-    assert data.MNIST_FILES["t10k-labels-idx1-ubyte.gz"] == "md5:ec29112dd5afa0611ce80d1b7f02629c"
-    assert len(set(data.MNIST_FILES.values())) == 4
+    assert _mnist_files.MNIST_FILES["train-images-idx3-ubyte.gz"] == "md5:f68b3c2dcbeaaa9fbdd348bbdeb94873"
+    assert _mnist_files.MNIST_FILES["t10k-labels-idx1-ubyte.gz"] == "md5:ec29112dd5afa0611ce80d1b7f02629c"
+    assert len(set(_mnist_files.MNIST_FILES.values())) == 4
 
 
 def test_failed_download_falls_back_to_the_embedded_subset(tmp_path, monkeypatch, capsys):
@@ -228,8 +229,8 @@ def test_offline_fresh_machine_uses_the_embedded_subset(tmp_path, monkeypatch, c
 
 def test_data_dir_precedence(tmp_path, monkeypatch):
     monkeypatch.setenv("TP_DATA_DIR", str(tmp_path / "env"))
-    assert data.data_dir() == tmp_path / "env"
-    assert data.data_dir(tmp_path / "arg") == tmp_path / "arg"
+    assert _mnist_files.data_dir() == tmp_path / "env"
+    assert _mnist_files.data_dir(tmp_path / "arg") == tmp_path / "arg"
     monkeypatch.delenv("TP_DATA_DIR")
-    assert "nn-from-scratch" in str(data.data_dir())
+    assert "nn-from-scratch" in str(_mnist_files.data_dir())
 

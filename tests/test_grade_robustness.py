@@ -1,7 +1,7 @@
 """One submission cannot stall or abort the grading of a class.
 
-Unit level, no kernel: the safe copy of submissions (links, FIFOs, sockets,
-size cap) and the subprocess runner (output to a file, timeout, process group).
+The safe copy of submissions (links, FIFOs, sockets, size cap), the subprocess runner
+(output to a file, timeout, process group), and a class with a submission over its budget.
 """
 import os
 import socket
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tp_course import grade as g
-from tp_course.build import course_env, run_logged
+from tp_course.report import format_table
+from tp_course.nbgrader import course_env, run_logged
 
 
 def _alive(pid):
@@ -125,35 +126,39 @@ def test_runner_kills_the_whole_process_group_at_the_timeout(tmp_path):
         assert _gone(pid), pid
 
 
-@pytest.fixture
-def course(tmp_path, monkeypatch):
-    """A course folder with one assignment, and an nbgrader that only sleeps for 'slow'."""
-    course = tmp_path / "course"
-    (course / "source" / "tp0").mkdir(parents=True)
-    (course / "source" / "tp0" / "tp0_mini.ipynb").write_text("{}")
-
-    def fake_nbgrader(args, course_dir, env=None, check=True, log=None, timeout=None):
-        slow = any(a == "--student=slow" for a in args)
-        return run_logged(["sh", "-c", "sleep 600" if slow else "true"], log=log, timeout=timeout)
-
-    monkeypatch.setattr(g, "nbgrader", fake_nbgrader)
-    monkeypatch.setenv("TP_COURSE_AUTOGRADE_TIMEOUT", "1")
-    return course
-
-
-def test_a_slow_or_linked_submission_does_not_stop_the_class(course, tmp_path):
+def test_a_slow_or_linked_submission_does_not_stop_the_class(mini_course, tmp_path, monkeypatch):
+    """A submission over its time budget is stopped on its worker (its kernel killed) and not
+    recorded; the links of the others are removed; the honest one is graded meanwhile."""
+    import nbformat
+    from tp_course.students import fill, write
+    course = mini_course
+    src = nbformat.read(str(course / "source" / "tp0" / "tp0_mini.ipynb"), as_version=4)
+    rel = nbformat.read(str(course / "release" / "tp0" / "tp0_mini.ipynb"), as_version=4)
     sub = _class(tmp_path)
-    (sub / "slow" / "tp0").mkdir(parents=True)
-    (sub / "slow" / "tp0" / "tp0_mini.ipynb").write_text("{}")
+    solved = fill(rel, src)
+    write(solved, sub / "ada" / "tp0" / "tp0_mini.ipynb")
+    for cell in solved.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "square":
+            cell.source = "import time\ntime.sleep(600)\n" + cell.source
+    write(solved, sub / "slow" / "tp0" / "tp0_mini.ipynb")
+    monkeypatch.setenv("TP_COURSE_CELL_TIMEOUT", "300")     # the cell would run for 600 s:
+    monkeypatch.setenv("TP_COURSE_AUTOGRADE_TIMEOUT", "10")  # the submission's budget stops it
     env = course_env(course)
     t = time.time()
     by = {(r.student, r.assignment): r for r in g.grade(course, sub, env=env, progress=False, workers=2)}
-    assert time.time() - t < 60
+    assert time.time() - t < 120
     assert set(by) == {("ada", "tp0"), ("eve", "tp0"), ("trudy", "tp0"), ("slow", "tp0"),
                        ("mallory", "-"), ("--student=ada", "-")}
-    assert any(f.startswith("grading timed out after 1 s") for f in by[("slow", "tp0")].flags)
+    assert any(f.startswith("grading timed out after 10 s") for f in by[("slow", "tp0")].flags)
+    assert by[("slow", "tp0")].auto_score == 0 and by[("slow", "tp0")].cells == {}
+    assert by[("ada", "tp0")].auto_score == 2, by[("ada", "tp0")].flags
     assert not any("timed out" in f or "crash" in f for f in by[("ada", "tp0")].flags)
     assert any(f.startswith("symlink removed: eve/tp0/passwd.ipynb") for f in by[("eve", "tp0")].flags)
     assert by[("trudy", "tp0")].flags[:2] == ["symlink removed: trudy/tp0 -> /etc", "missing file: tp0_mini.ipynb"]
+    from tp_course.nbgrader import gradebook
+    from nbgrader.api import MissingEntry
+    with gradebook(course, env) as gb:
+        with pytest.raises(MissingEntry):
+            gb.find_submission("tp0", "slow")
     assert not (course / "submitted" / "eve" / "tp0" / "passwd.ipynb").exists()
-    assert g.format_table(list(by.values())).count("\n") == 7
+    assert format_table(list(by.values())).count("\n") == 7

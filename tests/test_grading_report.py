@@ -8,8 +8,11 @@ import re
 
 import nbformat
 
-from tp_course.build import build, course_env, nbgrader
-from tp_course.grade import Result, _gradebook, format_table, grade, read_scores, write_csv
+from tp_course.build import build
+from tp_course.nbgrader import course_env, run as nbgrader
+from tp_course.grade import Result, grade, read_scores
+from tp_course.nbgrader import gradebook
+from tp_course.report import format_table, write_csv
 from tp_course.students import fill, write
 
 # a second written answer, added to this test's copy of the mini notebook
@@ -60,7 +63,7 @@ def test_table_and_feedback_say_what_is_left_for_a_human(mini_course, tmp_path):
     assert "Not graded yet" not in bob_page and "Provisional score" not in bob_page
 
     # a human grades ada's answer, as the formgrader does; the feedback is made again
-    with _gradebook(mini_course, course_env(mini_course)) as gb:
+    with gradebook(mini_course, course_env(mini_course)) as gb:
         g = gb.find_grade("why", "tp0_mini", "tp0", "ada")
         g.manual_score, g.needs_manual_grade = 1.0, False
         gb.db.commit()

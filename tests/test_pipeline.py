@@ -10,7 +10,8 @@ import nbformat
 from conftest import TP_COURSE, run_cli
 from tp_course import catalogue as cat
 from tp_course.build import prepare_course
-from tp_course.grade import format_table, grade, write_csv
+from tp_course.grade import grade
+from tp_course.report import format_table, write_csv
 from tp_course.students import fill, simulated_class, write
 
 

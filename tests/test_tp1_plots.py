@@ -27,16 +27,16 @@ def test_function_and_derivative_draws_both_on_the_given_axes(ax):
     assert ax.get_title() == "sin"
 
 
-def test_function_and_derivative_default_grid_and_current_axes():
+def test_function_and_derivative_default_grid_on_a_new_figure():
     fig = plt.figure()
     try:
         out = plot_function_and_derivative(np.tanh, lambda v: 1 - np.tanh(v) ** 2)
-        assert out is plt.gca()
+        assert out.figure is not fig and not fig.axes          # the current figure is left alone
         f_line = _data_lines(out)[0]
         assert f_line.get_xdata().min() == -6 and f_line.get_xdata().max() == 6
         assert len(f_line.get_xdata()) == 400
     finally:
-        plt.close(fig)
+        plt.close("all")
 
 
 def test_error_vs_eps_is_log_log_and_returns_ax(ax):

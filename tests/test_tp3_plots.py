@@ -43,13 +43,13 @@ def test_plot_timings_rejects_mismatched_lengths(ax):
         plot_timings([1, 2, 3], {"loop": [1.0, 2.0]}, ax=ax)
 
 
-def test_plot_timings_uses_current_axes_when_none():
+def test_plot_timings_draws_on_a_new_figure_when_none():
     fig = plt.figure()
     try:
         ax = plot_timings([1, 10], {"loop": [1.0, 2.0]})
-        assert ax is fig.gca()
+        assert ax.figure is not fig and not fig.axes and len(ax.get_lines()) == 1
     finally:
-        plt.close(fig)
+        plt.close("all")
 
 
 def test_plot_layer_std_one_line_per_setting_log_scale(ax):

@@ -16,6 +16,11 @@ def fig():
     plt.close(figure)
 
 
+def _same(out, given):
+    """The helper returned the given Axes, in their shape."""
+    return out.shape == given.shape and all(o is g for o, g in zip(out.flat, given.flat))
+
+
 def _shown(figure):
     """The images drawn, in panel order: (array, colour map name, (vmin, vmax))."""
     out = []
@@ -27,8 +32,9 @@ def _shown(figure):
 
 def test_plot_filters_one_panel_per_filter_with_one_symmetric_scale(fig):
     W = np.arange(3 * 2 * 2 * 2, dtype=float).reshape(3, 2, 2, 2) - 5.0     # (C_out, C_in, kH, kW)
-    out = plot_filters(W, fig=fig)
-    assert out is fig
+    given = fig.subplots(1, 3)
+    out = plot_filters(W, ax=given)
+    assert _same(out, given)
     shown = _shown(fig)
     assert len(shown) == 3
     for o, (img, cmap, clim) in enumerate(shown):
@@ -39,13 +45,16 @@ def test_plot_filters_one_panel_per_filter_with_one_symmetric_scale(fig):
     assert titles == ["filter 0", "filter 1", "filter 2"]
 
 
-def test_plot_filters_other_channel_and_grid(fig):
+def test_plot_filters_other_channel_and_grid():
     W = np.random.default_rng(0).normal(size=(10, 3, 5, 5))
-    plot_filters(W, fig=fig, channel=2, n_cols=4)
+    axes = plot_filters(W, channel=2, n_cols=4)
+    fig = axes[0, 0].figure
     shown = _shown(fig)
     assert len(shown) == 10
     np.testing.assert_array_equal(shown[7][0], W[7, 2])
-    assert len(fig.axes) == 12                                               # 3 rows of 4, 2 left blank
+    assert axes.shape == (3, 4) and len(fig.axes) == 12                      # 3 rows of 4, 2 left blank
+    assert not axes[2, 3].get_images() and not axes[2, 3].axison
+    plt.close(fig)
     m = np.abs(W[:, 2]).max()
     assert shown[0][2] == pytest.approx((-m, m))
 
@@ -58,15 +67,16 @@ def test_plot_filters_rejects_wrong_shapes():
 
 
 def test_plot_filters_all_zero_weights_still_draw(fig):
-    plot_filters(np.zeros((2, 1, 3, 3)), fig=fig)
+    plot_filters(np.zeros((2, 1, 3, 3)), ax=fig.subplots(1, 2))
     assert [s[2] for s in _shown(fig)] == [(-1.0, 1.0), (-1.0, 1.0)]
 
 
 def test_plot_feature_maps_input_first_then_each_map(fig):
     maps = np.random.default_rng(1).random((4, 6, 6))
     image = np.arange(64.0).reshape(8, 8)
-    out = plot_feature_maps(maps, image=image, fig=fig)
-    assert out is fig
+    given = fig.subplots(2, 3)
+    out = plot_feature_maps(maps, image=image, ax=given)
+    assert _same(out, given)
     shown = _shown(fig)
     assert len(shown) == 5
     np.testing.assert_array_equal(shown[0][0], image)
@@ -79,9 +89,10 @@ def test_plot_feature_maps_input_first_then_each_map(fig):
     assert titles == ["input", "map 0", "map 1", "map 2", "map 3"]
 
 
-def test_plot_feature_maps_without_image(fig):
-    plot_feature_maps(np.ones((3, 2, 2)), fig=fig)
-    assert len(_shown(fig)) == 3
+def test_plot_feature_maps_without_image():
+    axes = plot_feature_maps(np.ones((3, 2, 2)))
+    assert axes.shape == (1, 3) and len(_shown(axes[0, 0].figure)) == 3
+    plt.close(axes[0, 0].figure)
 
 
 def test_plot_feature_maps_rejects_a_batch():

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from sklearn.metrics import ConfusionMatrixDisplay  # noqa: E402
 
 from tp_course import live_demo  # noqa: E402
 from tp_utils import live, plots  # noqa: E402
@@ -78,7 +79,8 @@ def test_decision_boundary_with_probabilities_and_with_labels():
 def test_confusion_matrix_counts():
     fig, ax = plt.subplots()
     out = plots.plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], ax=ax)
-    assert out is ax
+    assert isinstance(out, ConfusionMatrixDisplay) and out.ax_ is ax
+    np.testing.assert_array_equal(out.confusion_matrix, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
     texts = sorted(t.get_text() for t in ax.texts)
     assert texts.count("1") == 4 and texts.count("0") == 5
     assert "75.0%" in ax.get_title()
@@ -92,22 +94,30 @@ def test_worst_mistakes_order_and_titles():
                       [0.1, 0.85, 0.05],  # wrong, p(true) 0.05: the worst
                       [0.2, 0.7, 0.1],    # wrong, p(true) 0.2
                       [0.1, 0.8, 0.1]])   # right
-    fig = plots.plot_worst_mistakes(X, y, proba, k=2)
-    titles = [a.get_title() for a in fig.axes if a.get_title()]
+    axes = plots.plot_worst_mistakes(X, y, proba, k=2)
+    titles = [a.get_title() for a in axes.flat if a.get_title()]
     assert titles == ["pred 1 (0.85)\ntrue 2", "pred 1 (0.70)\ntrue 0"]
-    assert "2 worst of 3 mistakes" in fig._suptitle.get_text()
+    assert "2 worst of 3 mistakes" in axes.flat[0].figure.get_suptitle()
     none = plots.plot_worst_mistakes(X, y, np.eye(3)[y], k=4)
-    assert "no mistakes" in none.texts[0].get_text()
+    assert "no mistakes" in none.flat[0].texts[0].get_text()
+    given = Figure().subplots(1, 3)
+    out = plots.plot_worst_mistakes(X, y, proba, k=2, ax=given)
+    assert out.shape == (3,) and all(o is g for o, g in zip(out, given))
+    assert [a.get_title() for a in given[:2]] == titles and not given[2].images
+    assert given[0].figure.get_suptitle() == ""             # the caller's figure keeps its title
 
 
-def test_image_grid_and_weight_images_in_a_given_figure():
-    fig = Figure()
-    out = plots.plot_image_grid(np.zeros((10, 784)), [str(i) for i in range(10)], fig=fig, n_cols=4)
-    assert out is fig and len(fig.axes) == 12 and sum(bool(a.images) for a in fig.axes) == 10
+def test_image_grid_and_weight_images_in_given_axes():
+    given = Figure().subplots(3, 4)
+    out = plots.plot_image_grid(np.zeros((10, 784)), [str(i) for i in range(10)], ax=given, n_cols=4)
+    assert out.shape == (3, 4) and all(o is g for o, g in zip(out.flat, given.flat))
+    assert sum(bool(a.images) for a in given.flat) == 10 and given[0, 1].get_title() == "1"
+    with pytest.raises(ValueError, match="10 panels"):
+        plots.plot_image_grid(np.zeros((10, 784)), ax=given[0])
     W = np.random.default_rng(0).normal(size=(20, 784))
-    wfig = plots.plot_weight_images(W, n=8)
-    assert sum(bool(a.images) for a in wfig.axes) == 8
-    im = wfig.axes[0].images[0]
+    waxes = plots.plot_weight_images(W, n=8)
+    assert waxes.shape == (1, 8) and sum(bool(a.images) for a in waxes.flat) == 8
+    im = waxes[0, 0].images[0]
     assert im.norm.vmin == -im.norm.vmax                      # symmetric colour scale
     with pytest.raises(ValueError, match="W.T"):
         plots.plot_weight_images(W.T)
@@ -123,6 +133,7 @@ def test_live_training_callback_saves_frames(tmp_path):
         return np.c_[1 - (P[:, 1] > state), (P[:, 1] > state)].astype(float)
 
     cb = live.LiveTraining(X, y, predict=predict, every=3, out_dir=tmp_path / "frames", show=False)
+    assert not plt.get_fignums()   # closed: the notebook never shows it a second time
     h = {"loss": [], "acc": []}
     for epoch in range(7):
         h["loss"].append(1.0 / (epoch + 1))
@@ -163,15 +174,16 @@ def test_live_window_is_redrawn_while_training(monkeypatch):
     import matplotlib.pyplot as plt
 
     pauses = []
-    monkeypatch.setattr(live, "_interactive_backend", lambda: True)
+    monkeypatch.setattr(live_demo, "_interactive_backend", lambda: True)
     monkeypatch.setattr(plt, "show", lambda *a, **k: None)
     monkeypatch.setattr(plt, "pause", lambda t: pauses.append(t))
     lt, hist = live_demo.demo(epochs=4, every=2, window=True)
-    assert lt.window and len(pauses) == 3                    # epochs 1, 2 and 4
+    assert isinstance(lt, live_demo.WindowTraining) and len(pauses) == 3   # epochs 1, 2 and 4
     plt.close(lt.fig)
-    monkeypatch.setattr(live, "_interactive_backend", lambda: False)
+    assert not lt.window_open()
+    monkeypatch.setattr(live_demo, "_interactive_backend", lambda: False)
     lt, _ = live_demo.demo(epochs=2, every=1, window=True)         # Agg: no window, no error
-    assert not lt.window
+    assert type(lt) is live.LiveTraining and len(pauses) == 3
 
 
 def test_live_window_off_without_display(monkeypatch):

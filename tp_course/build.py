@@ -5,16 +5,14 @@
 files differ from what a fresh build would write.
 """
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import jupytext
 import nbformat
+
+from .nbgrader import course_env, run as nbgrader
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -42,132 +40,6 @@ def to_ipynb(py_path):
 
 def _dumps(nb):
     return nbformat.writes(nb) + "\n"
-
-
-def course_env(root, scratch=None):
-    """Environment for nbgrader and kernels: Jupyter dirs kept out of the user's home."""
-    scratch = Path(scratch or Path(root) / "build" / "jupyter")
-    env = dict(os.environ)
-    for name in ("config", "data", "runtime"):
-        path = scratch / name
-        path.mkdir(parents=True, exist_ok=True)
-        env[f"JUPYTER_{name.upper()}_DIR"] = str(path)
-    env.pop("JUPYTER_PATH", None)
-    # nbgrader runs `alembic` and kernels from the same environment as this Python
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.update(MPLBACKEND="Agg", PYTHONHASHSEED="0", OMP_NUM_THREADS="1",
-               OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    # the kernel must import tp_utils / tp_course even from a copy of the course elsewhere
-    here = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = here + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
-LOG_TAIL = 2_000_000   # bytes of a log read back into memory (the end, where errors are)
-
-
-def _descendants(pid):
-    """Every live descendant of ``pid``, read from /proc (empty elsewhere than Linux)."""
-    children = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended meanwhile
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        kids = children.get(todo.pop(), [])
-        found += kids
-        todo += kids
-    return found
-
-
-def _kill(group, pids=()):
-    """SIGKILL the process group ``group`` and the processes ``pids``; ignore those already gone."""
-    for kill, target in [(os.killpg, group), *((os.kill, p) for p in pids)]:
-        try:
-            kill(target, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-
-_running = set()   # commands of run_logged still running, for stop_all()
-
-
-def stop_all():
-    """Kill every command :func:`run_logged` is running (e.g. on Ctrl-C: they are not in the
-    terminal's process group, so they do not get its SIGINT)."""
-    for proc in list(_running):
-        _kill(proc.pid, _descendants(proc.pid))
-
-
-def run_logged(cmd, cwd=None, env=None, log=None, timeout=None):
-    """Run ``cmd`` with its output in a file, never a pipe; kill all it started when done.
-
-    A grandchild that keeps the output open (a kernel, a student's ``fork``)
-    cannot make the caller wait: only the command itself is waited for.
-
-    Parameters
-    ----------
-    cmd : list of str
-    cwd, env
-        As for :class:`subprocess.Popen`.
-    log : path, optional
-        File that receives stdout and stderr (interleaved). Default: a temporary file.
-    timeout : float, optional
-        Seconds after which the command and everything it started are killed.
-
-    Returns
-    -------
-    subprocess.CompletedProcess
-        ``stdout`` holds the log text (its last ``LOG_TAIL`` bytes), ``stderr``
-        is empty, and ``timed_out`` says whether the command was killed at the timeout.
-
-    Notes
-    -----
-    The command runs in a session of its own. At the timeout (or on an exception
-    such as KeyboardInterrupt) its process group and all its descendants get
-    SIGKILL, including those in sessions of their own such as Jupyter kernels;
-    after a normal exit, whatever is left in its process group does.
-    """
-    with open(log, "w+b") if log is not None else tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-        _running.add(proc)
-        timed_out = False
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            out.write(f"\n[tp-course: killed after {timeout:g} s]\n".encode())
-        finally:  # on a timeout, or an exception such as KeyboardInterrupt
-            if proc.poll() is None:
-                _kill(proc.pid, _descendants(proc.pid))
-                proc.wait()
-            _running.discard(proc)
-            _kill(proc.pid)  # leftovers, e.g. a daemon forked by the command
-        out.seek(max(0, out.seek(0, os.SEEK_END) - LOG_TAIL))
-        text = out.read().decode("utf-8", "replace")
-    done = subprocess.CompletedProcess(cmd, proc.returncode, text, "")
-    done.timed_out = timed_out
-    return done
-
-
-def nbgrader(args, course_dir, env=None, check=True, log=None, timeout=None):
-    """Run ``nbgrader <args>`` in ``course_dir`` (which holds nbgrader_config.py).
-
-    Output goes to the file ``log`` (default: a temporary file), and is also the
-    returned process's ``stdout``; ``timeout`` (seconds) kills it and all it
-    started (see :func:`run_logged`).
-    """
-    exe = Path(sys.executable).with_name("nbgrader")
-    cmd = [str(exe) if exe.exists() else "nbgrader", *args]
-    proc = run_logged(cmd, cwd=course_dir, env=env or course_env(course_dir), log=log, timeout=timeout)
-    if check and proc.returncode != 0:
-        why = f"timed out after {timeout:g} s" if proc.timed_out else "failed"
-        raise RuntimeError(f"`{' '.join(args)}` {why} in {course_dir}:\n{proc.stdout}")
-    return proc
 
 
 def write_sources(root, out=None):

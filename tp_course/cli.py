@@ -21,7 +21,8 @@ import nbformat
 from . import build as b
 from . import catalogue as cat
 from .check import run_catalogue
-from .grade import format_table, grade, write_csv, write_report
+from .grade import grade
+from .report import format_table, write_csv, write_report
 from .students import fill, grade_id, is_answer, simulated_class, write
 
 

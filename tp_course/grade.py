@@ -1,31 +1,36 @@
-"""Grade a class: nbgrader autograde for every submission, several at once.
+"""Grade a class: every submission autograded by long-lived workers, one writer of the gradebook.
 
 Layout (nbgrader's): ``<submitted>/<student>/<assignment>/<notebook>.ipynb``.
 One broken submission never stops the others: it is reported with a reason.
 
+The coordinator (this process) stages the submissions, sends each one that changed since
+its last grade to a worker (:mod:`tp_course.cluster`: Dask, a LocalCluster by default),
+records the workers' answers in the gradebook and writes the feedback, as they arrive
+(:mod:`tp_course.autograde`). A submission is regraded when its files, its assignment's
+source, the course's configuration or the grader's code changed (``force=True``: all).
+
 Students are attackers: their folders are copied without following any link
 (links, FIFOs and device files are removed and flagged, the size of a submission
-is capped) and every nbgrader process has a timeout. Settings (environment):
+is capped) and every submission has a time budget. Settings (environment):
 
 ``TP_COURSE_AUTOGRADE_TIMEOUT``
-    seconds one nbgrader process may take (one submission's autograde, one
-    assignment's feedback), default 1800;
+    seconds one submission may take on its worker, default 1800;
 ``TP_COURSE_MAX_SUBMISSION_MB``
     megabytes copied per submission (student and assignment), default 100.
 """
-import csv
 import json
 import os
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from tqdm.auto import tqdm
 
-from .build import course_env, nbgrader, stop_all
+from .autograde import _environment, _files, autograde, make_kit, record, record_empty, recording_config
+from .autograde import submission_digest
+from .nbgrader import course_env, gradebook, run as nbgrader
 from .grading.flags import read_flags
 from .grading.staging import copy_folder, link_target
 
@@ -44,9 +49,10 @@ class Result:
     manual_score: float = 0.0    # points of the written answers graded so far (0 for a blank one)
     to_grade: int = 0            # written answers waiting for a human (nbgrader's needs_manual_grade)
     to_grade_max: float = 0.0    # their points
+    graded_now: bool = True      # False: unchanged since its last grade, read from the gradebook
 
 
-AUTOGRADE_TIMEOUT = 1800          # seconds, per nbgrader process
+AUTOGRADE_TIMEOUT = 1800          # seconds, per submission
 MAX_SUBMISSION_MB = 100           # per submission
 MAX_FILES = 10_000                # per submission
 NAME = re.compile(r"[\w .@+-]+")   # a student or assignment folder name nbgrader can take as is (no glob)
@@ -126,10 +132,6 @@ def _fresh_dir(root, rel):
     return path
 
 
-def db_url(course_dir, env):
-    return env.get("TP_COURSE_DB_URL") or "sqlite:///" + str(Path(course_dir) / "gradebook.db")
-
-
 def expected_notebooks(course_dir, assignment):
     return sorted(p.name for p in (Path(course_dir) / "source" / assignment).glob("*.ipynb"))
 
@@ -163,16 +165,6 @@ def inspect_submission(course_dir, student_dir, assignment):
     return problems
 
 
-def _autograde(course_dir, env, student, assignment, logs, timeout=None):
-    """``nbgrader autograde`` of one submission; returns the finished process and its log."""
-    log = logs / f"autograde-{student}-{assignment}.log"
-    args = ["autograde", assignment, f"--student={student}", "--force"]
-    proc = nbgrader(args, course_dir, env, check=False, log=log, timeout=timeout)
-    if proc.returncode > 0 and ("database is locked" in proc.stdout or "UNIQUE constraint failed" in proc.stdout):
-        proc = nbgrader(args, course_dir, env, check=False, log=log, timeout=timeout)  # SQLite was busy: once more
-    return proc, log
-
-
 def _flags_from_notebooks(course_dir, student, assignment):
     """The flags the grading defenses left in the autograded notebooks, as readable lines."""
     flags = []
@@ -187,7 +179,7 @@ def read_scores(course_dir, env, student, assignment):
     """Per-cell scores of one submission from the gradebook."""
     from nbgrader.api import MissingEntry
     result = Result(student, assignment)
-    with _gradebook(course_dir, env) as gb:
+    with gradebook(course_dir, env) as gb:
         try:
             sub = gb.find_submission(assignment, student)
         except MissingEntry:
@@ -211,24 +203,66 @@ def read_scores(course_dir, env, student, assignment):
     return result
 
 
-def _gradebook(course_dir, env):
-    """nbgrader's Gradebook; it runs `alembic`, which lives beside this Python."""
-    from nbgrader.api import Gradebook
-    os.environ["PATH"] = env["PATH"]
-    return Gradebook(db_url(course_dir, env))
-
-
 def ensure_in_gradebook(course_dir, env, assignments, timeout=None):
     """Register the assignments the gradebook does not know yet (``nbgrader generate_assignment``)."""
-    with _gradebook(course_dir, env) as gb:
+    with gradebook(course_dir, env) as gb:
         known = {a.name for a in gb.assignments}
     for a in assignments:
         if a not in known:
             nbgrader(["generate_assignment", a, "--force"], course_dir, env, timeout=timeout)
 
 
+DIGESTS = "autograded/.tp_course_digests.json"   # what each recorded grade was computed from
+
+
+def _digests(course_dir):
+    path = Path(course_dir) / DIGESTS
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_digests(course_dir, digests):
+    path = Path(course_dir) / DIGESTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(digests, indent=0, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def _feedback(course_dir, config, env, student, assignment):
+    """nbgrader's GenerateFeedback of one submission, in this process; "" or why it failed."""
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+
+    from .autograde import _capture
+    logger, buffer = _capture("feedback")
+    coursedir = CourseDirectory(config=config, log=logger)
+    coursedir.assignment_id, coursedir.student_id = assignment, student
+    app = GenerateFeedback(coursedir=coursedir, config=config, log=logger)
+    app.force = True
+    with _environment(env):
+        try:
+            app.start()
+        except BaseException as exc:
+            return f"feedback failed: {exc} " + buffer.getvalue()[-300:].replace("\n", " ")
+    return ""
+
+
+def _workers(jobs, workers, scheduler, timeout):
+    """The workers' answers, as they finish: in this process (``workers=0``), or on Dask."""
+    if workers == 0 and not scheduler:
+        for kit, student, files in jobs:
+            yield autograde(kit, student, files, timeout)
+        return
+    from .cluster import connect, graded
+    with connect(scheduler, workers) as client:
+        yield from graded(client, jobs, timeout)
+
+
 def grade(course_dir, submitted=None, workers=None, env=None, progress=True, feedback=True,
-          timeout=None, max_mb=None):
+          timeout=None, max_mb=None, scheduler=None, force=False):
     """Autograde every submission in ``<course_dir>/submitted`` (copied from ``submitted`` first).
 
     Parameters
@@ -238,16 +272,21 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
     submitted : path, optional
         Submissions to copy into ``<course_dir>/submitted`` first (see :func:`stage_submissions`).
     workers : int, optional
-        nbgrader processes at once (default: the number of cores).
+        Worker processes of the LocalCluster (default: the number of cores); 0 grades in this
+        process, one submission after the other.
     env : dict, optional
-        Environment of nbgrader (default: :func:`tp_course.build.course_env`).
+        Environment of nbgrader (default: :func:`tp_course.nbgrader.course_env`).
     progress, feedback : bool
         Show a progress bar; write the HTML feedback.
     timeout : float, optional
-        Seconds one nbgrader process may take before it is killed with all it
-        started (default: ``TP_COURSE_AUTOGRADE_TIMEOUT``, else 1800).
+        Seconds one submission may take on its worker before its kernel is killed and
+        nothing is recorded (default: ``TP_COURSE_AUTOGRADE_TIMEOUT``, else 1800).
     max_mb : float, optional
         Megabytes copied per submission (default: ``TP_COURSE_MAX_SUBMISSION_MB``, else 100).
+    scheduler : str, optional
+        ``tcp://HOST:PORT`` of a running Dask scheduler: grade on its workers.
+    force : bool
+        Regrade the submissions that did not change since their last grade too.
 
     Returns
     -------
@@ -270,103 +309,56 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
     logs.mkdir(exist_ok=True)
     ensure_in_gradebook(course_dir, env, known, timeout)
     problems = {job: staged[job] + inspect_submission(course_dir, target / job[0], job[1]) for job in jobs}
-    workers = workers or os.cpu_count() or 1
 
-    def run(job):
-        return job, _autograde(course_dir, env, *job, logs, timeout)
-
-    runnable = [job for job in jobs if job[1] in known]  # for the others, inspect_submission says why
-    # one writer creates the students: two autograde processes of one new student would race
-    with _gradebook(course_dir, env) as gb:
-        for student in sorted({s for s, _ in runnable}):
+    kits = {a: make_kit(course_dir, a, env) for a in known}
+    digests = {} if force else _digests(course_dir)
+    todo, unchanged = [], set()
+    for student, assignment in jobs:
+        if assignment not in known:
+            continue   # inspect_submission says why
+        files = _files(target / student / assignment)
+        digest = submission_digest(kits[assignment], files)
+        done = sorted((course_dir / "autograded" / student / assignment).glob("*.ipynb"))
+        if digests.get(f"{student}/{assignment}") == digest and done:
+            unchanged.add((student, assignment))
+        else:
+            todo.append((kits[assignment], student, files))
+    with gradebook(course_dir, env) as gb:   # one writer creates the students
+        for student in sorted({s for _, s, _ in todo}):
             gb.update_or_create_student(student)
-    outcome = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        try:
-            for job, done in tqdm(pool.map(run, runnable), total=len(runnable),
-                                  desc="autograde", unit="submission", disable=not progress):
-                outcome[job] = done
-        except BaseException:  # e.g. Ctrl-C, which nbgrader, in a session of its own, does not get
-            pool.shutdown(wait=False, cancel_futures=True)
-            stop_all()
-            raise
-    late = {}  # (student, assignment) -> flag, for feedback that timed out
-    if feedback:
-        for assignment in known:
-            proc = nbgrader(["generate_feedback", assignment, "--force"], course_dir, env, check=False,
-                            log=logs / f"feedback-{assignment}.log", timeout=timeout)
-            if proc.returncode != 0:  # one bad notebook must not cost the others their feedback
-                for student in sorted({s for s, a in outcome if a == assignment}):
-                    log = logs / f"feedback-{student}-{assignment}.log"
-                    proc = nbgrader(["generate_feedback", assignment, f"--student={student}", "--force"],
-                                    course_dir, env, check=False, log=log, timeout=timeout)
-                    if proc.timed_out:
-                        late[(student, assignment)] = f"feedback timed out after {timeout:g} s (see {log})"
+    with _environment(env):
+        config = recording_config(course_dir)
+    outcome, late = {}, {}
+    for graded in tqdm(_workers(todo, workers, scheduler, timeout), total=len(todo), desc="autograde",
+                       unit="submission", disable=not progress):
+        key = (graded.student, graded.assignment)
+        outcome[key] = graded
+        (logs / f"autograde-{graded.student}-{graded.assignment}.log").write_text(graded.log)
+        digests.pop(f"{graded.student}/{graded.assignment}", None)
+        if not graded.error:
+            record(course_dir, graded, config, env)
+            digests[f"{graded.student}/{graded.assignment}"] = graded.digest
+        elif problems[key] and not graded.timed_out:   # missing or unreadable: it scores 0
+            record_empty(course_dir, *key, env)
+        _save_digests(course_dir, digests)
+        if feedback and not graded.error:
+            late[key] = _feedback(course_dir, config, env, *key)
+
     results = [Result(s, a, flags=flags) for (s, a), flags in staged.items() if a == "-"]
     for student, assignment in jobs:
-        proc, log = outcome.get((student, assignment), (None, None))
-        flags = problems[(student, assignment)]
-        if proc is not None and proc.timed_out:  # the gradebook may hold an older score: not this one's
-            res = Result(student, assignment)
-            flags.append(f"grading timed out after {timeout:g} s: not graded (see {log})")
+        key = (student, assignment)
+        graded, flags = outcome.get(key), problems[key]
+        log = logs / f"autograde-{student}-{assignment}.log"
+        if graded is not None and graded.error and (graded.timed_out or not problems[key]):
+            res = Result(student, assignment)   # the gradebook may hold an older score: not this one's
+            flags.append(f"{graded.error} (see {log})" if graded.timed_out
+                         else f"crash: {graded.error} (see {log})")
         else:
             res = read_scores(course_dir, env, student, assignment) or Result(student, assignment)
             flags += _flags_from_notebooks(course_dir, student, assignment) + res.flags
-            if proc is not None and proc.returncode != 0:
-                flags.append(f"crash: nbgrader could not grade this submission (see {log})")
-        res.flags = flags + ([late[(student, assignment)]] if (student, assignment) in late else [])
+        res.graded_now = key not in unchanged
+        res.flags = flags + ([late[key]] if late.get(key) else [])
         html = sorted((course_dir / "feedback" / student / assignment).glob("*.html"))
         res.feedback = ", ".join(str(p) for p in html)
         results.append(res)
     return sorted(results, key=lambda r: (r.student, r.assignment))
-
-
-def write_csv(results, path):
-    """One row per student and assignment: scores, flags, where the feedback is."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "assignment", "auto_score", "auto_max", "manual_max", "manual_score", "to_grade",
-                    "to_grade_max", "flags", "feedback"])
-        for r in results:
-            w.writerow([r.student, r.assignment, f"{r.auto_score:g}", f"{r.auto_max:g}", f"{r.manual_max:g}",
-                        f"{r.manual_score:g}", r.to_grade, f"{r.to_grade_max:g}", " | ".join(r.flags), r.feedback])
-    return path
-
-
-def _short_flags(flags):
-    """One phrase per kind of flag: the first in full, then how many more (the CSV has them all)."""
-    groups = {}
-    for f in flags:
-        groups.setdefault(f.split(":")[0], []).append(f)
-    return "; ".join(g[0] + (f" (+{len(g) - 1} more)" if len(g) > 1 else "") for g in groups.values())
-
-
-def _written(r):
-    """The written answers of one result: what is left for a human, else their score."""
-    if r.to_grade:
-        return f"{r.to_grade} to grade ({r.to_grade_max:g} pt{'' if r.to_grade_max == 1 else 's'})"
-    return f"{r.manual_score:g}/{r.manual_max:g}" if r.manual_max else "-"
-
-
-def format_table(results):
-    """The class at a glance: one line per student and assignment.
-
-    "written" says how many written answers wait for a human and their points ("3 to grade
-    (5 pts)"), or, when none does, their score ("0/5": blank answers, scored 0 by nbgrader).
-    """
-    rows = [("student", "assignment", "auto", "max", "written", "flags")]
-    for r in results:
-        rows.append((r.student, r.assignment, f"{r.auto_score:g}", f"{r.auto_max:g}", _written(r),
-                     _short_flags(r.flags) if r.flags else "ok"))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
-    lines.insert(1, "-" * len(lines[0]))
-    return "\n".join(lines)
-
-
-def write_report(results, path):
-    path = Path(path)
-    path.write_text(json.dumps([r.__dict__ for r in results], indent=1, sort_keys=True))
-    return path

@@ -2,7 +2,7 @@
 decision boundary and the learning curves redraw, with no student code.
 
 The model is scikit-learn's ``MLPClassifier``, trained one epoch at a time; the view is the
-students' own :class:`tp_utils.live.LiveTraining`::
+students' own :class:`tp_utils.live.LiveTraining`, here redrawn in a window::
 
     tp-course live                                  # a window redrawn while it trains
     tp-course live --out build/live_frames --png docs/live_demo.png
@@ -20,17 +20,55 @@ import time
 import matplotlib
 import numpy as np
 
-from tp_utils.live import LiveTraining, _interactive_backend, plt_fignum_exists
+from tp_utils.live import LiveTraining
+
+
+def _interactive_backend():
+    """True if matplotlib's backend can open windows (TkAgg, QtAgg, macosx...; not Agg or inline)."""
+    name = matplotlib.get_backend().lower()
+    try:
+        from matplotlib.backends import BackendFilter, backend_registry  # matplotlib >= 3.9
+
+        return name in backend_registry.list_builtin(BackendFilter.INTERACTIVE)
+    except ImportError:
+        return name not in ("agg", "pdf", "svg", "ps", "cairo", "template") and "inline" not in name
+
+
+class WindowTraining(LiveTraining):
+    """The students' ``LiveTraining``, redrawn in a matplotlib window (an interactive backend)."""
+
+    def _figure(self, n_panels):
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, n_panels, figsize=(4.2 * n_panels, 3.6))
+        plt.show(block=False)  # an empty window at once, filled by each draw()
+        return fig, axes
+
+    def draw(self, epoch, state, history):
+        import matplotlib.pyplot as plt
+
+        super().draw(epoch, state, history)
+        if self.window_open():  # redraw the window, let it process events
+            self.fig.canvas.draw_idle()
+            plt.pause(0.001)
+
+    def window_open(self):
+        """The window is still open (the user may have closed it)."""
+        import matplotlib.pyplot as plt
+
+        return plt.fignum_exists(self.fig.number)
 
 
 def demo(epochs=60, every=5, out_dir=None, png=None, seed=0, show=False, window=False,
          progress=False, frame_dpi=150):
     """Class demo: scikit-learn's MLPClassifier learns two-moons, one epoch per frame.
 
-    ``window``: redraw a window while it trains (needs a display); ``progress``: a
-    progress bar in the terminal with the latest accuracies.
+    ``window``: redraw a window while it trains (needs a display and an interactive
+    backend; ignored otherwise); ``progress``: a progress bar in the terminal with the
+    latest accuracies.
 
-    Returns the ``LiveTraining`` (its ``frames`` and ``fig``) and the history.
+    Returns the ``LiveTraining`` (a ``WindowTraining`` if it opened a window; its
+    ``frames`` and ``fig``) and the history.
     """
     import warnings
 
@@ -45,9 +83,9 @@ def demo(epochs=60, every=5, out_dir=None, png=None, seed=0, show=False, window=
     model = MLPClassifier(hidden_layer_sizes=(16,), activation="tanh", solver="sgd",
                           learning_rate_init=0.1, momentum=0.9, batch_size=20,
                           random_state=seed)
-    live = LiveTraining(Xtr, ytr, predict=lambda m, P: m.predict_proba(P), every=every,
-                        out_dir=out_dir, frame_dpi=frame_dpi, show=show, window=window,
-                        title="MLPClassifier 2-16-2 (tanh), SGD + momentum")
+    view = WindowTraining if window and not show and _interactive_backend() else LiveTraining
+    live = view(Xtr, ytr, predict=lambda m, P: m.predict_proba(P), every=every, out_dir=out_dir,
+                frame_dpi=frame_dpi, show=show, title="MLPClassifier 2-16-2 (tanh), SGD + momentum")
     history = {"loss": [], "acc": [], "val_loss": [], "val_acc": []}
     classes = np.unique(y)
     from tqdm.auto import trange
@@ -97,7 +135,7 @@ def main(argv=None):
     print(f"{len(live.frames)} frames in {args.out}/ ({time.perf_counter() - start:.1f} s); "
           f"final validation accuracy {history['val_acc'][-1]:.3f}"
           + (f"; last frame also in {args.png}" if args.png else ""))
-    if live.window and plt_fignum_exists(live.fig):
+    if isinstance(live, WindowTraining) and live.window_open():
         import matplotlib.pyplot as plt
 
         print("close the window to quit")

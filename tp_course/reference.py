@@ -19,12 +19,13 @@ def numerical_gradient(f, x, eps=1e-6):
     Returns
     -------
     ndarray, same shape as ``x``
+
+    Its source is also the catalogue's correct TP1 answer, the template of its slips
+    (``catalogue/tp1.py``): keep it the plain loop a student writes.
     """
     x = np.asarray(x)
-    grad = np.zeros(x.shape, dtype=float)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
         old = x[i]
         x[i] = old + eps
         fp = float(f(x))

@@ -12,8 +12,8 @@ import shutil
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from tp_course.build import course_env
-from tp_course.build import nbgrader as run_nbgrader
+from tp_course.nbgrader import course_env
+from tp_course.nbgrader import run as run_nbgrader
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ASSIGNMENT = "ps1"
@@ -104,7 +104,7 @@ def source_notebook():
 
 
 def env_for(root, timeout=3, memory_mb=1024, notebook_timeout=20):
-    """The course environment (``tp_course.build.course_env``), with short limits for the attacks:
+    """The course environment (``tp_course.nbgrader.course_env``), with short limits for the attacks:
     ``timeout`` s per cell, ``notebook_timeout`` s per notebook, ``memory_mb`` MiB per kernel."""
     env = course_env(root, os.path.join(root, ".jupyter"))
     for k in ("TP_COURSE_DB_URL", "TP_COURSE_EXCHANGE"):
