@@ -42,6 +42,15 @@ def _dumps(nb):
     return nbformat.writes(nb) + "\n"
 
 
+def source_and_release(course_dir, assignment):
+    """(name, source notebook, release notebook) for each notebook of an assignment."""
+    out = []
+    for src in sorted((Path(course_dir) / "source" / assignment).glob("*.ipynb")):
+        rel = Path(course_dir) / "release" / assignment / src.name
+        out.append((src.name, nbformat.read(str(src), as_version=4), nbformat.read(str(rel), as_version=4)))
+    return out
+
+
 def write_sources(root, out=None):
     """Write ``source/<a>/<name>.ipynb`` for every jupytext file; returns the paths written."""
     root, out = Path(root), Path(out or root)

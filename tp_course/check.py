@@ -14,15 +14,19 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
 from . import catalogue as cat
+from .build import assignments, source_and_release
+from .grade import grade_simulated
 from .grading.execute import JudgedCells
-from .students import grade_id, is_answer, is_test, solution_text
+from .students import fill, grade_id, is_answer, is_test, solution_text
 
 
 @dataclass
@@ -198,3 +202,68 @@ def run_catalogue(source_path, entries, env=None):
                     res.error = "fails " + ", ".join(res.lost)
             out.append(res)
     return base, base_seconds, out
+
+
+def _report(assignment, sol, blank, runs):
+    """Print one assignment's check table; return how many checks failed."""
+    ok_sol = sol.auto_max > 0 and sol.auto_score == sol.auto_max and not sol.flags
+    ok_blank = blank.auto_score == 0 and not any(f.startswith("crash") for f in blank.flags)
+    print(f"\n== {assignment} ==")
+    print(f"  solution       {sol.auto_score:g}/{sol.auto_max:g}  {'OK' if ok_sol else 'FAIL ' + '; '.join(sol.flags)}")
+    print(f"  blank release  {blank.auto_score:g}/{blank.auto_max:g}  {'OK' if ok_blank else 'FAIL ' + '; '.join(blank.flags)}")
+    failures = (not ok_sol) + (not ok_blank)
+    for base, seconds, entries in runs:
+        print(f"  the source notebook runs top to bottom in {seconds:.1f} s")
+        bad = [t for t, ok in base.items() if not ok]
+        if bad:
+            failures += 1
+            print(f"  FAIL the solution fails {', '.join(bad)} in one kernel")
+        print(f"  {'entry':34} {'kind':11} {'cell':22} {'points lost':>11}  result")
+        for e in entries:
+            failures += not e.ok
+            print(f"  {e.name:34} {e.kind:11} {e.cell:22} {sum(e.lost.values()):>11g}  "
+                  f"{'OK' if e.ok else f'FAIL ({e.error})'}")
+        n_wrong = sum(e.kind == "wrong" for e in entries)
+        print(f"  {n_wrong} wrong answers, {len(entries) - n_wrong} alternative correct answers")
+        caught = {t for e in entries if e.kind == "wrong" and e.ok for t in e.lost}
+        for t in sorted(set(base) - caught):  # a test no wrong answer fails is not a test yet
+            failures += 1
+            print(f"  FAIL no catalogued wrong answer fails {t}")
+    return failures
+
+
+def _catalogue_runs(root, tmp, env, a):
+    """Run the catalogue of assignment ``a`` on the copies of its notebooks in ``tmp``."""
+    c = cat.load(root, a)
+    entries = c.wrong + c.alternatives
+    notebooks = source_and_release(root, a)
+    owner = {grade_id(c): name for name, src, _ in notebooks for c in src.cells if is_answer(c)}
+    runs = []
+    for i, (name, _, _) in enumerate(notebooks):
+        # each entry runs on the notebook holding its cell; unknown cells are reported by the first
+        mine = [e for e in entries if owner.get(e.cell, notebooks[0][0] if i == 0 else None) == name]
+        runs.append(run_catalogue(Path(tmp) / "source" / a / name, mine, env=env))
+    return a, runs
+
+
+def check_course(root, chosen=None, workers=None, quiet=False):
+    """`tp-course check`: print each assignment's table; return 1 if a check failed, else 0."""
+    chosen = chosen or assignments(root)
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        classes = {}
+        for a in chosen:
+            for name, src, rel in source_and_release(root, a):
+                classes.setdefault(("ref_solution", a), {})[name] = fill(rel, src)
+                classes.setdefault(("blank_release", a), {})[name] = fill(rel, src, blank="all")
+        t = time.time()
+        results, env = grade_simulated(root, tmp, classes, workers, progress=not quiet)
+        print(f"nbgrader autograde of solution and blank release: {time.time() - t:.1f} s")
+        by = {(r.student, r.assignment): r for r in results}
+
+        # one process per assignment: each judge owns its process's warning filters and numpy state
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+            for a, runs in pool.map(partial(_catalogue_runs, root, tmp, env), chosen):
+                failures += _report(a, by[("ref_solution", a)], by[("blank_release", a)], runs)
+    print(f"\n{'all checks passed' if not failures else f'{failures} check(s) FAILED'}")
+    return 1 if failures else 0

@@ -2,28 +2,19 @@
 
     tp-course build [--check]          notebooks/ -> source/ -> release/ (or: say what is stale)
     tp-course check [-a tp1 ...]       solution full marks, blank 0, every wrong answer loses points
-    tp-course grade SUBMITTED_DIR      autograde a class, feedback, score table and CSV
+    tp-course grade SUBMITTED_DIR      autograde a class (what changed; --force: all) on a local Dask
+                                       cluster or --scheduler tcp://HOST:PORT; feedback, table, CSV
     tp-course demo                     build, simulate a small class, grade it, print the table
     tp-course live [--epochs 60 ...]   the class demo: a network learns while its plots redraw
 """
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 from pathlib import Path
 
-import nbformat
-
 from . import build as b
-from . import catalogue as cat
-from .check import run_catalogue
 from .grade import grade
-from .report import format_table, write_csv, write_report
-from .students import fill, grade_id, is_answer, simulated_class, write
+from .report import summary
 
 
 def find_root(start=None):
@@ -33,15 +24,6 @@ def find_root(start=None):
         if (d / "nbgrader_config.py").exists() and (d / "notebooks").is_dir():
             return d
     sys.exit(f"tp-course: no course here (no nbgrader_config.py and notebooks/ in {here} or above)")
-
-
-def _notebooks(course_dir, assignment):
-    """(name, source notebook, release notebook) for each notebook of an assignment."""
-    out = []
-    for src in sorted((Path(course_dir) / "source" / assignment).glob("*.ipynb")):
-        rel = Path(course_dir) / "release" / assignment / src.name
-        out.append((src.name, nbformat.read(str(src), as_version=4), nbformat.read(str(rel), as_version=4)))
-    return out
 
 
 def cmd_build(args):
@@ -56,78 +38,9 @@ def cmd_build(args):
     return 0
 
 
-def _grade_class(root, course_dir, classes, workers, progress=True):
-    """Write simulated submissions {(student, assignment): {notebook: nb}} and grade them."""
-    env = b.prepare_course(root, course_dir, only={a for _, a in classes})
-    for (student, assignment), notebooks in classes.items():
-        for name, nb in notebooks.items():
-            write(nb, Path(course_dir) / "submitted" / student / assignment / name)
-    return grade(course_dir, workers=workers, env=env, progress=progress), env
-
-
-def _report(assignment, sol, blank, runs):
-    """Print one assignment's check table; return how many checks failed."""
-    ok_sol = sol.auto_max > 0 and sol.auto_score == sol.auto_max and not sol.flags
-    ok_blank = blank.auto_score == 0 and not any(f.startswith("crash") for f in blank.flags)
-    print(f"\n== {assignment} ==")
-    print(f"  solution       {sol.auto_score:g}/{sol.auto_max:g}  {'OK' if ok_sol else 'FAIL ' + '; '.join(sol.flags)}")
-    print(f"  blank release  {blank.auto_score:g}/{blank.auto_max:g}  {'OK' if ok_blank else 'FAIL ' + '; '.join(blank.flags)}")
-    failures = (not ok_sol) + (not ok_blank)
-    for base, seconds, entries in runs:
-        print(f"  the source notebook runs top to bottom in {seconds:.1f} s")
-        bad = [t for t, ok in base.items() if not ok]
-        if bad:
-            failures += 1
-            print(f"  FAIL the solution fails {', '.join(bad)} in one kernel")
-        print(f"  {'entry':34} {'kind':11} {'cell':22} {'points lost':>11}  result")
-        for e in entries:
-            failures += not e.ok
-            print(f"  {e.name:34} {e.kind:11} {e.cell:22} {sum(e.lost.values()):>11g}  "
-                  f"{'OK' if e.ok else f'FAIL ({e.error})'}")
-        n_wrong = sum(e.kind == "wrong" for e in entries)
-        print(f"  {n_wrong} wrong answers, {len(entries) - n_wrong} alternative correct answers")
-        caught = {t for e in entries if e.kind == "wrong" and e.ok for t in e.lost}
-        for t in sorted(set(base) - caught):  # a test no wrong answer fails is not a test yet
-            failures += 1
-            print(f"  FAIL no catalogued wrong answer fails {t}")
-    return failures
-
-
-def _catalogue_runs(root, tmp, env, a):
-    """Run the catalogue of assignment ``a`` on the copies of its notebooks in ``tmp``."""
-    c = cat.load(root, a)
-    entries = c.wrong + c.alternatives
-    notebooks = _notebooks(root, a)
-    owner = {grade_id(c): name for name, src, _ in notebooks for c in src.cells if is_answer(c)}
-    runs = []
-    for i, (name, _, _) in enumerate(notebooks):
-        # each entry runs on the notebook holding its cell; unknown cells are reported by the first
-        mine = [e for e in entries if owner.get(e.cell, notebooks[0][0] if i == 0 else None) == name]
-        runs.append(run_catalogue(Path(tmp) / "source" / a / name, mine, env=env))
-    return a, runs
-
-
 def cmd_check(args):
-    root = find_root(args.root)
-    chosen = args.assignment or b.assignments(root)
-    failures = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        classes = {}
-        for a in chosen:
-            for name, src, rel in _notebooks(root, a):
-                classes.setdefault(("ref_solution", a), {})[name] = fill(rel, src)
-                classes.setdefault(("blank_release", a), {})[name] = fill(rel, src, blank="all")
-        t = time.time()
-        results, env = _grade_class(root, tmp, classes, args.workers, progress=not args.quiet)
-        print(f"nbgrader autograde of solution and blank release: {time.time() - t:.1f} s")
-        by = {(r.student, r.assignment): r for r in results}
-
-        # one process per assignment: each judge owns its process's warning filters and numpy state
-        with ProcessPoolExecutor(max_workers=args.workers or os.cpu_count()) as pool:
-            for a, runs in pool.map(partial(_catalogue_runs, root, tmp, env), chosen):
-                failures += _report(a, by[("ref_solution", a)], by[("blank_release", a)], runs)
-    print(f"\n{'all checks passed' if not failures else f'{failures} check(s) FAILED'}")
-    return 1 if failures else 0
+    from .check import check_course
+    return check_course(find_root(args.root), args.assignment, args.workers, args.quiet)
 
 
 def cmd_grade(args):
@@ -136,51 +49,14 @@ def cmd_grade(args):
     if not submitted.is_dir():
         sys.exit(f"tp-course grade: {submitted} is not a folder of <student>/<assignment>/*.ipynb")
     t = time.time()
-    results = grade(root, submitted, workers=args.workers)
-    print(format_table(results))
-    csv = write_csv(results, args.csv or root / "reports" / "grades.csv")
-    write_report(results, Path(csv).with_suffix(".json"))
-    print(f"\n{len(results)} submissions graded in {time.time() - t:.1f} s; scores in {csv}; feedback in {root / 'feedback'}")
+    results = grade(root, submitted, workers=args.workers, scheduler=args.scheduler, force=args.force)
+    print(summary(results, time.time() - t, args.csv or root / "reports" / "grades.csv", root / "feedback"))
     return 0
 
 
 def cmd_demo(args):
-    root = find_root(args.root)
-    t = time.time()
-    done = b.build(root)
-    print(f"built {', '.join(done)} in {time.time() - t:.1f} s")
-    course_dir = root / "build" / "demo"
-    shutil.rmtree(course_dir, ignore_errors=True)
-    classes = {}
-    for a in done:
-        for name, src, rel in _notebooks(root, a):
-            for student, nb in simulated_class(src, rel, cat.load(root, a)).items():
-                classes.setdefault((student, a), {})[name] = nb
-    t = time.time()
-    results, _ = _grade_class(root, course_dir, classes, args.workers)
-    print(format_table(results))
-    csv = write_csv(results, course_dir / "grades.csv")
-    print(f"\n{len(results)} submissions graded in {time.time() - t:.1f} s; scores in {csv}; "
-          f"feedback in {course_dir / 'feedback'}")
-    print(f"to look at these submissions in the formgrader: {formgrader_command(course_dir)}")
-    return 0
-
-
-def formgrader_command(course_dir):
-    """The shell command that opens ``course_dir``'s gradebook in the formgrader.
-
-    The demo's folder is a course of its own (nbgrader_config.py, source/, release/,
-    submitted/, autograded/, feedback/, gradebook.db), so JupyterLab started there shows its
-    submissions: menu Nbgrader -> Formgrader, or the page /formgrader.
-    """
-    def short(path, start):  # relative when it stays near, else absolute
-        rel = os.path.relpath(path, start)
-        return str(path) if rel.startswith(os.pardir + os.sep + os.pardir + os.sep + os.pardir) else rel
-    course_dir = Path(course_dir).resolve()
-    jupyter = Path(sys.executable).with_name("jupyter")  # after the cd: relative to course_dir
-    root = " --allow-root" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""  # Jupyter refuses root
-    return (f"cd {short(course_dir, Path.cwd())} && "
-            f"{short(jupyter, course_dir) if jupyter.exists() else 'jupyter'} lab{root}")
+    from .demo import demo
+    return demo(find_root(args.root), args.workers)
 
 
 def cmd_student_bundle(args):
@@ -222,7 +98,10 @@ def main(argv=None):
     s = sub.add_parser("grade", help="autograde a class: <student>/<assignment>/*.ipynb")
     s.add_argument("submitted", help="folder of submissions in nbgrader's layout")
     s.add_argument("--course", help="course folder holding nbgrader_config.py and the gradebook (default: root)")
-    s.add_argument("-w", "--workers", type=int, default=None, help="parallel nbgrader processes (default: cores)")
+    s.add_argument("-w", "--workers", type=int, default=None,
+                   help="worker processes of the local Dask cluster (default: cores; 0: in this process)")
+    s.add_argument("--scheduler", help="tcp://HOST:PORT of a running Dask scheduler: grade on its workers")
+    s.add_argument("--force", action="store_true", help="regrade every submission, changed or not")
     s.add_argument("--csv", help="where to write the scores (default: reports/grades.csv)")
     s.set_defaults(func=cmd_grade)
     s = sub.add_parser("student-bundle", help="what students get: release notebooks, tp_utils, a README (+ zip)")

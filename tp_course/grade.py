@@ -362,3 +362,18 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
         res.feedback = ", ".join(str(p) for p in html)
         results.append(res)
     return sorted(results, key=lambda r: (r.student, r.assignment))
+
+
+def grade_simulated(root, course_dir, classes, workers=None, progress=True):
+    """Make ``course_dir`` a course of its own (see :func:`tp_course.build.prepare_course`), write the
+    simulated submissions ``{(student, assignment): {notebook name: nb}}`` there and grade them.
+
+    Returns (results, the course's environment).
+    """
+    from .build import prepare_course
+    from .students import write
+    env = prepare_course(root, course_dir, only={a for _, a in classes})
+    for (student, assignment), notebooks in classes.items():
+        for name, nb in notebooks.items():
+            write(nb, Path(course_dir) / "submitted" / student / assignment / name)
+    return grade(course_dir, workers=workers, env=env, progress=progress), env

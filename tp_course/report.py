@@ -53,3 +53,14 @@ def write_report(results, path):
     path = Path(path)
     path.write_text(json.dumps([r.__dict__ for r in results], indent=1, sort_keys=True))
     return path
+
+
+def summary(results, seconds, csv_path, feedback_dir):
+    """Write the CSV and the JSON report; return the table and a closing line for the terminal."""
+    csv_path = write_csv(results, csv_path)
+    write_report(results, Path(csv_path).with_suffix(".json"))
+    now = sum(r.graded_now for r in results if r.assignment != "-")
+    same = sum(not r.graded_now for r in results)
+    kept = f", {same} unchanged since their last grade (kept; --force regrades them)" if same else ""
+    return (f"{format_table(results)}\n\n{now} submissions graded in {seconds:.1f} s{kept}; "
+            f"scores in {csv_path}; feedback in {feedback_dir}")
