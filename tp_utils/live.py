@@ -10,38 +10,13 @@ The figure replaces the cell's output in the notebook (``clear_output`` then
 ``display``: it also clears the rest of the cell's output), and
 each frame can also be saved as a PNG (``out_dir``).
 
-Outside a notebook, ``window=True`` redraws a matplotlib window instead (the
-instructor's class demo, ``tp-course live``, uses it with scikit-learn's model).
-
 This module has no training loop of its own for numpy networks: writing one is
 the exercise of TP4.
 """
 import time
 from pathlib import Path
 
-import matplotlib
-
-import numpy as np
-
 from . import plots
-
-
-def _interactive_backend():
-    """True if matplotlib's backend can open windows (TkAgg, QtAgg, macosx...; not Agg or inline)."""
-    name = matplotlib.get_backend().lower()
-    try:
-        from matplotlib.backends import BackendFilter, backend_registry  # matplotlib >= 3.9
-
-        return name in backend_registry.list_builtin(BackendFilter.INTERACTIVE)
-    except ImportError:
-        return name not in ("agg", "pdf", "svg", "ps", "cairo", "template") and "inline" not in name
-
-
-def plt_fignum_exists(fig):
-    """The window of fig is still open (the user may have closed it)."""
-    import matplotlib.pyplot as plt
-
-    return plt.fignum_exists(fig.number)
 
 
 def _in_notebook():
@@ -75,9 +50,8 @@ class LiveTraining:
         Update a figure in the notebook (default: when running in a notebook).
     title : str
         Shown above the figure, followed by the epoch number.
-    window : bool
-        Outside a notebook: open the figure in a window (interactive matplotlib
-        backend) and redraw it there; ignored with a non-interactive backend (Agg).
+    resolution : int
+        Grid points per axis of the decision boundary.
     frame_dpi : int
         Resolution of the saved frames: at 150 dpi a three-panel frame is 1890 x 540
         pixels, sharp on a projector.
@@ -89,9 +63,7 @@ class LiveTraining:
     """
 
     def __init__(self, X=None, y=None, predict=None, every=1, out_dir=None, show=None,
-                 title="training", resolution=120, window=False, frame_dpi=150):
-        import matplotlib.pyplot as plt
-
+                 title="training", resolution=120, frame_dpi=150):
         self.X, self.y, self.predict = X, y, predict
         self.every, self.title, self.resolution = max(1, int(every)), title, resolution
         self.out_dir = None if out_dir is None else Path(out_dir)
@@ -101,12 +73,7 @@ class LiveTraining:
         self.show = _in_notebook() if show is None else show
         boundary = X is not None and predict is not None
         n = 3 if boundary else 2
-        self.fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6))
-        self.window = bool(window) and not self.show and _interactive_backend()
-        if self.window:
-            plt.show(block=False)  # an empty window at once, filled by each draw()
-        else:
-            plt.close(self.fig)  # drawn on demand only, never twice by the inline backend
+        self.fig, axes = self._figure(n)
         self.ax_boundary = axes[0] if boundary else None
         self.ax_curves = axes[1:] if boundary else axes
         self.frames, self._start = [], time.perf_counter()
@@ -140,11 +107,15 @@ class LiveTraining:
 
             clear_output(wait=True)
             display(self.fig)
-        if self.window and plt_fignum_exists(self.fig):  # redraw the window, let it process events
-            import matplotlib.pyplot as plt
 
-            self.fig.canvas.draw_idle()
-            plt.pause(0.001)
+    def _figure(self, n_panels):
+        """A figure of n_panels side by side, closed at once: shown only by ``draw``, never a
+        second time by the notebook at the end of the cell."""
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, n_panels, figsize=(4.2 * n_panels, 3.6))
+        plt.close(fig)
+        return fig, axes
 
     def save(self, path, dpi=100):
         """Save the current figure (e.g. the last frame) as an image."""

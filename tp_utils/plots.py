@@ -1,14 +1,54 @@
 """Plotting helpers for the notebooks.
 
-Each helper takes ``ax=None``, draws on it (a new one if None) and returns it, so
-a notebook can compose figures. No helper calls ``plt.show()``.
+They follow scikit-learn's convention: each helper takes ``ax=None``, draws on ``ax``
+(on a new figure if it is None, never on the current axes) and returns what it drew on,
+so that a notebook can compose figures::
+
+    fig, axes = plt.subplots(1, 2)
+    plot_curves(losses, ax=axes[0])
+    plot_decision_boundary(predict, X, y, ax=axes[1])
+
+- one-panel helpers return their matplotlib ``Axes``;
+- helpers that draw several panels (the learning curves, the image grids) take and return
+  an array of ``Axes``, one per panel;
+- ``plot_confusion_matrix`` returns scikit-learn's ``ConfusionMatrixDisplay`` (its ``ax_``
+  is the Axes).
+
+No helper calls ``plt.show()``.
 """
 import matplotlib.pyplot as plt
 import numpy as np
 
 
 def _axes(ax):
-    return plt.gca() if ax is None else ax
+    """``ax``, or the Axes of a new figure if ``ax`` is None."""
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _panels(n, ax, n_cols, size):
+    """The Axes of a grid of ``n`` image panels, their frames hidden.
+
+    ``ax`` given: any array of at least ``n`` Axes, returned as an ndarray of its own
+    shape (a single Axes as shape (1, 1)). ``ax`` None: a new figure of
+    ``ceil(n / n_cols)`` rows and ``n_cols`` columns, each panel ``size`` inches wide.
+
+    Returns ``(axes, flat)``: the ndarray of Axes and the same Axes as a flat array.
+    """
+    if ax is None:
+        n_cols = max(1, min(n_cols, n))
+        n_rows = int(np.ceil(n / n_cols))
+        _, ax = plt.subplots(n_rows, n_cols, figsize=(size * n_cols, (size + 0.25) * n_rows), squeeze=False)
+    axes = np.asarray(ax, dtype=object)
+    if axes.ndim == 0:
+        axes = axes.reshape(1, 1)
+    flat = axes.ravel()
+    if flat.size < n:
+        raise ValueError(f"{n} panels to draw but {flat.size} axes given")
+    for a in flat:
+        a.set_axis_off()
+    return axes, flat
 
 
 def plot_function_and_derivative(f, df, x=None, name="f", ax=None):
@@ -23,10 +63,12 @@ def plot_function_and_derivative(f, df, x=None, name="f", ax=None):
     name : str
         The function's name, used in the legend (``name`` and ``name'``).
     ax : matplotlib Axes, optional
+        Where to draw; by default on a new figure.
 
     Returns
     -------
-    matplotlib Axes
+    ax : matplotlib Axes
+        The Axes drawn on.
     """
     ax = _axes(ax)
     x = np.linspace(-6, 6, 400) if x is None else np.asarray(x)
@@ -43,7 +85,10 @@ def plot_function_and_derivative(f, df, x=None, name="f", ax=None):
 def plot_error_vs_eps(eps, errors, label=None, ax=None, guides=False):
     """Log-log plot of the error of a numerical derivative against the step ``eps`` (TP1).
 
-    Call it once per method (forward, central, ...) on the same ``ax``.
+    Call it once per method (forward, central, ...) on the same Axes::
+
+        ax = plot_error_vs_eps(eps, forward_errors, label="forward")
+        plot_error_vs_eps(eps, central_errors, label="central", ax=ax)
 
     Parameters
     ----------
@@ -54,13 +99,15 @@ def plot_error_vs_eps(eps, errors, label=None, ax=None, guides=False):
     label : str, optional
         Legend entry for this curve.
     ax : matplotlib Axes, optional
+        Where to draw; by default on a new figure.
     guides : bool
         Also draw dotted grey slopes ``eps`` and ``eps**2`` (truncation error of the
         forward and central differences) and ``1e-16 / eps`` (rounding error).
 
     Returns
     -------
-    matplotlib Axes
+    ax : matplotlib Axes
+        The Axes drawn on.
     """
     eps = np.asarray(eps, dtype=float).ravel()
     errors = np.asarray(errors, dtype=float).ravel()
@@ -99,6 +146,7 @@ def plot_timings(sizes, timings, ax=None, speedup=True):
         Seconds per call of each method, one value per size, e.g.
         ``{"loop": [...], "vectorised": [...]}``.
     ax : matplotlib Axes, optional
+        Where to draw; by default on a new figure.
     speedup : bool
         If there are at least two methods, write the speed-up of the last method
         over the first one (``time_first / time_last``, e.g. ``x37``) next to each
@@ -106,7 +154,8 @@ def plot_timings(sizes, timings, ax=None, speedup=True):
 
     Returns
     -------
-    matplotlib Axes
+    ax : matplotlib Axes
+        The Axes drawn on.
     """
     ax = _axes(ax)
     sizes = np.asarray(sizes, dtype=float)
@@ -141,13 +190,15 @@ def plot_layer_std(stds, ax=None, logy=True):
         ``stds[label][i]`` is the standard deviation of the activations ``A`` of
         layer ``i + 1`` (layer 1 is the first hidden layer).
     ax : matplotlib Axes, optional
+        Where to draw; by default on a new figure.
     logy : bool
         Logarithmic y axis (vanishing activations show as a straight descent);
         zeros are drawn at 1e-30.
 
     Returns
     -------
-    matplotlib Axes
+    ax : matplotlib Axes
+        The Axes drawn on.
     """
     if logy:
         stds = {label: np.maximum(np.asarray(s, dtype=float), 1e-30) for label, s in stds.items()}
@@ -163,6 +214,7 @@ def plot_curves(curves, ax=None, xlabel="epoch", ylabel="loss", logy=False, titl
     curves : dict {label: sequence of float}
         One curve per entry, drawn against 1, 2, ... (the epochs).
     ax : matplotlib Axes, optional
+        Where to draw; by default on a new figure.
     xlabel, ylabel, title : str
     logy : bool
         Logarithmic y axis; non-finite values (a diverging run) are not drawn.
@@ -171,7 +223,8 @@ def plot_curves(curves, ax=None, xlabel="epoch", ylabel="loss", logy=False, titl
 
     Returns
     -------
-    matplotlib Axes
+    ax : matplotlib Axes
+        The Axes drawn on.
     """
     ax = _axes(ax)
     for label, values in curves.items():
@@ -197,14 +250,16 @@ def plot_learning_curves(history, ax=None, metrics=("loss", "acc")):
     history : dict {name: list of float}
         As returned by ``train``: ``"loss"``, ``"acc"`` and, if there was
         validation data, ``"val_loss"``, ``"val_acc"`` (one value per epoch).
-    ax : matplotlib Axes or sequence of Axes, optional
-        One axes per metric; by default a new figure with one column per metric.
+    ax : array-like of matplotlib Axes, optional
+        At least one Axes per metric drawn (any shape, read row by row; e.g. a row of
+        ``plt.subplots(2, 2)``); by default a new figure with one column per metric.
     metrics : sequence of str
         Which metrics to draw (those missing from ``history`` are skipped).
 
     Returns
     -------
-    ndarray of matplotlib Axes, one per metric
+    axes : ndarray of matplotlib Axes, of shape (n_metrics,)
+        The Axes drawn on, ``axes[i]`` for the i-th metric drawn.
     """
     metrics = [m for m in metrics if m in history]
     if ax is None:
@@ -240,6 +295,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, margin=0.5):
     y : int array of shape (N,)
         Their labels (the colours of the points).
     ax : matplotlib Axes, optional
+        Where to draw; by default on a new figure.
     resolution : int
         Grid points per axis.
     margin : float
@@ -247,7 +303,8 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, margin=0.5):
 
     Returns
     -------
-    matplotlib Axes
+    ax : matplotlib Axes
+        The Axes drawn on.
     """
     from sklearn.inspection import DecisionBoundaryDisplay
 
@@ -288,6 +345,7 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, normalize=None, labels=None):
     ----------
     y_true, y_pred : int arrays of shape (N,)
     ax : matplotlib Axes, optional
+        Where to draw; by default on a new figure.
     normalize : {None, "true", "pred", "all"}
         As in scikit-learn: counts (None) or fractions per row / column / overall.
     labels : sequence, optional
@@ -295,30 +353,21 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, normalize=None, labels=None):
 
     Returns
     -------
-    matplotlib Axes
+    display : sklearn.metrics.ConfusionMatrixDisplay
+        ``display.ax_`` is the Axes drawn on, ``display.confusion_matrix`` the matrix,
+        of shape (K, K), and ``display.text_`` the numbers written in its cells.
     """
     from sklearn.metrics import ConfusionMatrixDisplay
 
     ax = _axes(ax)
-    ConfusionMatrixDisplay.from_predictions(
+    display = ConfusionMatrixDisplay.from_predictions(
         y_true, y_pred, labels=labels, normalize=normalize, ax=ax, colorbar=False,
         values_format=".2f" if normalize else "d", cmap="Blues")
     ax.set_title(f"accuracy {np.mean(np.asarray(y_true) == np.asarray(y_pred)):.1%}")
-    return ax
+    return display
 
 
-def _grid(n, n_cols, fig, size=1.2):
-    n_cols = max(1, min(n_cols, n))
-    n_rows = int(np.ceil(n / n_cols))
-    if fig is None:
-        fig = plt.figure(figsize=(size * n_cols, (size + 0.25) * n_rows))
-    axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
-    for a in axes:
-        a.set_axis_off()
-    return fig, axes
-
-
-def plot_image_grid(images, titles=None, fig=None, n_cols=8, shape=(28, 28), cmap="gray_r"):
+def plot_image_grid(images, titles=None, ax=None, n_cols=8, shape=(28, 28), cmap="gray_r"):
     """A grid of small images, each with an optional title (TP4).
 
     Parameters
@@ -326,8 +375,9 @@ def plot_image_grid(images, titles=None, fig=None, n_cols=8, shape=(28, 28), cma
     images : array of shape (n, h*w) or (n, h, w)
         One image per row (e.g. MNIST digits of 784 pixels).
     titles : sequence of str, optional, length n
-    fig : matplotlib Figure, optional
-        An empty figure to draw in (default: a new one).
+    ax : array-like of matplotlib Axes, optional
+        At least n Axes (any shape, filled row by row); by default a new figure of
+        ``ceil(n / n_cols)`` rows and ``n_cols`` columns.
     n_cols : int
     shape : (h, w)
         Image shape when the rows are flat.
@@ -335,18 +385,19 @@ def plot_image_grid(images, titles=None, fig=None, n_cols=8, shape=(28, 28), cma
 
     Returns
     -------
-    matplotlib Figure
+    axes : ndarray of matplotlib Axes, of shape (n_rows, n_cols) or the shape of ``ax``
+        The Axes drawn on, image i in ``axes.flat[i]``; the panels left over stay blank.
     """
     images = np.asarray(images)
-    fig, axes = _grid(len(images), n_cols, fig)
+    axes, flat = _panels(len(images), ax, n_cols, size=1.2)
     for i, img in enumerate(images):
-        axes[i].imshow(img.reshape(shape), cmap=cmap)
+        flat[i].imshow(img.reshape(shape), cmap=cmap)
         if titles is not None:
-            axes[i].set_title(titles[i], fontsize=8)
-    return fig
+            flat[i].set_title(titles[i], fontsize=8)
+    return axes
 
 
-def plot_worst_mistakes(X, y_true, proba, k=16, fig=None, n_cols=8, shape=(28, 28)):
+def plot_worst_mistakes(X, y_true, proba, k=16, ax=None, n_cols=8, shape=(28, 28)):
     """The k misclassified images the network was most confident about (TP4).
 
     "Worst" means the lowest probability given to the true class. Each title
@@ -358,121 +409,67 @@ def plot_worst_mistakes(X, y_true, proba, k=16, fig=None, n_cols=8, shape=(28, 2
     y_true : int array of shape (N,)
     proba : array of shape (N, K), the predicted class probabilities
     k : int, how many to show (fewer if there are fewer mistakes)
-    fig : matplotlib Figure, optional
+    ax : array-like of matplotlib Axes, optional
+        At least ``min(k, number of mistakes)`` Axes (at least one); by default a new
+        figure, whose title then says how many mistakes there are.
     n_cols : int
     shape : (h, w)
 
     Returns
     -------
-    matplotlib Figure
+    axes : ndarray of matplotlib Axes, of shape (n_rows, n_cols) or the shape of ``ax``
+        The Axes drawn on, the i-th worst mistake in ``axes.flat[i]``; with no mistake
+        at all, ``axes.flat[0]`` says "no mistakes".
     """
     y_true, proba = np.asarray(y_true), np.asarray(proba)
     pred = proba.argmax(axis=1)
     wrong = np.flatnonzero(pred != y_true)
     worst = wrong[np.argsort(proba[wrong, y_true[wrong]], kind="stable")][:k]
-    titles = [f"pred {pred[i]} ({proba[i, pred[i]]:.2f})\ntrue {y_true[i]}" for i in worst]
     if len(worst) == 0:
-        fig = plt.figure(figsize=(3, 1)) if fig is None else fig
-        fig.text(0.5, 0.5, "no mistakes", ha="center")
-        return fig
-    fig = plot_image_grid(np.asarray(X)[worst], titles, fig=fig, n_cols=n_cols, shape=shape)
-    fig.suptitle(f"{len(worst)} worst of {len(wrong)} mistakes", fontsize=10)
-    fig.tight_layout()
-    return fig
+        axes, flat = _panels(1, ax, n_cols=1, size=2.0)
+        flat[0].text(0.5, 0.5, "no mistakes", ha="center", va="center", transform=flat[0].transAxes)
+        return axes
+    titles = [f"pred {pred[i]} ({proba[i, pred[i]]:.2f})\ntrue {y_true[i]}" for i in worst]
+    axes = plot_image_grid(np.asarray(X)[worst], titles, ax=ax, n_cols=n_cols, shape=shape)
+    if ax is None:  # our own figure: say how many mistakes there are
+        fig = axes.flat[0].figure
+        fig.suptitle(f"{len(worst)} worst of {len(wrong)} mistakes", fontsize=10)
+        fig.tight_layout()
+    return axes
 
 
-def plot_weight_images(W, fig=None, n=32, n_cols=8, shape=(28, 28)):
+def plot_weight_images(W, ax=None, n=32, n_cols=8, shape=(28, 28)):
     """First-layer weights as images: row i of W is what hidden unit i looks for (TP4).
+
+    Blue: positive weight (this pixel on excites the unit), red: negative; each image
+    has its own symmetric colour scale.
 
     Parameters
     ----------
     W : array of shape (n_hidden, h*w)
         First-layer weights, course convention (n_out, n_in).
-    fig : matplotlib Figure, optional
+    ax : array-like of matplotlib Axes, optional
+        At least ``min(n, n_hidden)`` Axes; by default a new figure of ``n_cols`` columns.
     n : int, how many hidden units to show
     n_cols : int
     shape : (h, w)
 
     Returns
     -------
-    matplotlib Figure
-        Blue: positive weight (this pixel on excites the unit), red: negative;
-        each image has its own symmetric colour scale.
+    axes : ndarray of matplotlib Axes, of shape (n_rows, n_cols) or the shape of ``ax``
+        The Axes drawn on, unit i in ``axes.flat[i]``.
     """
     W = np.asarray(W)
     if W.ndim != 2 or W.shape[1] != int(np.prod(shape)):
         raise ValueError(f"W has shape {W.shape}; expected (n_hidden, {int(np.prod(shape))}), "
                          "one row per hidden unit (did you pass W.T?)")
     W = W[:n]
-    fig, axes = _grid(len(W), n_cols, fig, size=1.0)
+    axes, flat = _panels(len(W), ax, n_cols, size=1.0)
     for i, w in enumerate(W):
         m = float(np.abs(w).max()) or 1.0
-        axes[i].imshow(w.reshape(shape), cmap="RdBu", vmin=-m, vmax=m)
-        axes[i].set_title(f"unit {i}", fontsize=7)
-    return fig
-
-
-def plot_filters(W, fig=None, channel=0, n_cols=8):
-    """Convolution filters as small images, one panel per filter (TP5).
-
-    Parameters
-    ----------
-    W : array of shape (C_out, C_in, kH, kW)
-        Conv weights, course convention: one filter per index of the first axis.
-    fig : matplotlib Figure, optional
-        An empty figure to draw in (default: a new one).
-    channel : int
-        Which input channel of each filter to show (0 for grey images such as MNIST).
-    n_cols : int
-
-    Returns
-    -------
-    matplotlib Figure
-        Blue: positive weight, red: negative; one symmetric colour scale for all the filters, so that
-        they can be compared.
-    """
-    W = np.asarray(W, dtype=float)
-    if W.ndim != 4:
-        raise ValueError(f"W has shape {W.shape}; expected (C_out, C_in, kH, kW), one filter per row.")
-    if not 0 <= channel < W.shape[1]:
-        raise ValueError(f"channel {channel} does not exist: the filters have {W.shape[1]} input channel(s).")
-    m = float(np.abs(W[:, channel]).max()) or 1.0
-    fig, axes = _grid(len(W), n_cols, fig, size=1.1)
-    for o, w in enumerate(W[:, channel]):
-        axes[o].imshow(w, cmap="RdBu", vmin=-m, vmax=m)
-        axes[o].set_title(f"filter {o}", fontsize=7)
-    return fig
-
-
-def plot_feature_maps(maps, image=None, fig=None, n_cols=9, cmap="viridis"):
-    """The feature maps of one image, one panel per channel, optionally after the image itself (TP5).
-
-    Parameters
-    ----------
-    maps : array of shape (C, H_out, W_out)
-        The output of a layer for one image (e.g. ``A1[n]`` of a batch ``A1`` of shape (N, C, H, W)).
-    image : array of shape (H, W), optional
-        The input image, drawn first (in grey).
-    fig : matplotlib Figure, optional
-    n_cols : int
-    cmap : str
-
-    Returns
-    -------
-    matplotlib Figure
-        Each map has its own colour scale, from its minimum to its maximum.
-    """
-    maps = np.asarray(maps, dtype=float)
-    if maps.ndim != 3:
-        raise ValueError(f"maps has shape {maps.shape}; expected (C, H_out, W_out), the maps of one image "
-                         "(index the batch first: A[n]).")
-    panels = ([("input", np.asarray(image, dtype=float), "gray_r")] if image is not None else []) + \
-             [(f"map {c}", m, cmap) for c, m in enumerate(maps)]
-    fig, axes = _grid(len(panels), n_cols, fig, size=1.1)
-    for ax, (title, img, colours) in zip(axes, panels):
-        ax.imshow(img, cmap=colours)
-        ax.set_title(title, fontsize=7)
-    return fig
+        flat[i].imshow(w.reshape(shape), cmap="RdBu", vmin=-m, vmax=m)
+        flat[i].set_title(f"unit {i}", fontsize=7)
+    return axes
 
 
 def plot_random_search(results, ax=None, x="lr", y="weight_decay", score="val_acc"):
@@ -484,6 +481,7 @@ def plot_random_search(results, ax=None, x="lr", y="weight_decay", score="val_ac
         One dict per configuration, with at least the keys ``x``, ``y`` and ``score``,
         e.g. ``{"lr": 0.3, "weight_decay": 1e-4, "val_acc": 0.91}``.
     ax : matplotlib Axes, optional
+        Where to draw; by default on a new figure.
     x, y : str
         The two hyper-parameters drawn (both on a logarithmic axis).
     score : str
@@ -491,7 +489,8 @@ def plot_random_search(results, ax=None, x="lr", y="weight_decay", score="val_ac
 
     Returns
     -------
-    matplotlib Axes
+    ax : matplotlib Axes
+        The Axes drawn on.
     """
     ax = _axes(ax)
     xs = np.array([r[x] for r in results], dtype=float)
@@ -509,3 +508,73 @@ def plot_random_search(results, ax=None, x="lr", y="weight_decay", score="val_ac
     ax.legend(loc="best")
     ax.grid(True, alpha=0.3)
     return ax
+
+
+# ----------------------------------------------------------------------------- TP5: convolutions
+def plot_filters(W, ax=None, channel=0, n_cols=8):
+    """Convolution filters as small images, one panel per filter (TP5).
+
+    Blue: positive weight, red: negative; one symmetric colour scale for all the filters,
+    so that they can be compared.
+
+    Parameters
+    ----------
+    W : array of shape (C_out, C_in, kH, kW)
+        Conv weights, course convention: one filter per index of the first axis.
+    ax : array-like of matplotlib Axes, optional
+        At least C_out Axes (any shape, filled row by row); by default a new figure of
+        ``n_cols`` columns.
+    channel : int
+        Which input channel of each filter to show (0 for grey images such as MNIST).
+    n_cols : int
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes, of shape (n_rows, n_cols) or the shape of ``ax``
+        The Axes drawn on, filter o in ``axes.flat[o]``.
+    """
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 4:
+        raise ValueError(f"W has shape {W.shape}; expected (C_out, C_in, kH, kW), one filter per row.")
+    if not 0 <= channel < W.shape[1]:
+        raise ValueError(f"channel {channel} does not exist: the filters have {W.shape[1]} input channel(s).")
+    m = float(np.abs(W[:, channel]).max()) or 1.0
+    axes, flat = _panels(len(W), ax, n_cols, size=1.1)
+    for o, w in enumerate(W[:, channel]):
+        flat[o].imshow(w, cmap="RdBu", vmin=-m, vmax=m)
+        flat[o].set_title(f"filter {o}", fontsize=7)
+    return axes
+
+
+def plot_feature_maps(maps, image=None, ax=None, n_cols=9, cmap="viridis"):
+    """The feature maps of one image, one panel per channel, optionally after the image itself (TP5).
+
+    Each map has its own colour scale, from its minimum to its maximum.
+
+    Parameters
+    ----------
+    maps : array of shape (C, H_out, W_out)
+        The output of a layer for one image (e.g. ``A1[n]`` of a batch ``A1`` of shape (N, C, H, W)).
+    image : array of shape (H, W), optional
+        The input image, drawn first (in grey).
+    ax : array-like of matplotlib Axes, optional
+        At least C Axes (C + 1 with ``image``); by default a new figure of ``n_cols`` columns.
+    n_cols : int
+    cmap : str
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes, of shape (n_rows, n_cols) or the shape of ``ax``
+        The Axes drawn on: the image (if given) then map c, row by row.
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3:
+        raise ValueError(f"maps has shape {maps.shape}; expected (C, H_out, W_out), the maps of one image "
+                         "(index the batch first: A[n]).")
+    panels = ([("input", np.asarray(image, dtype=float), "gray_r")] if image is not None else []) + \
+             [(f"map {c}", m, cmap) for c, m in enumerate(maps)]
+    axes, flat = _panels(len(panels), ax, n_cols, size=1.1)
+    for a, (title, img, colours) in zip(flat, panels):
+        a.imshow(img, cmap=colours)
+        a.set_title(title, fontsize=7)
+    return axes

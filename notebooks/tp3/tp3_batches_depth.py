@@ -635,8 +635,19 @@ finally:
 # We time both versions on batches of growing size N (best of 5 runs, to reduce the noise of a
 # busy computer) and draw a log-log plot: a running time proportional to N is a straight line of
 # slope 1. The numbers under the last curve are the speed-up, `time(loop) / time(vectorised)`.
+#
+# Both run with numpy's BLAS (the library behind `@`) limited to **one thread**, by
+# `threadpool_limits(1)` of the package `threadpoolctl`. Otherwise, from a few hundred rows on,
+# the BLAS splits each product across all the cores; on a shared or busy machine the threads
+# then wait for a free core, and the vectorised time jumps (measured on a busy 2-core machine:
+# with the BLAS's default 2 threads a speed-up of 1.4 at N = 1000; with one thread 59 at N = 1000
+# and 135 at N = 2000). One thread compares the two versions of the *same* computation, one core
+# each; the loop's tiny products do not use threads anyway.
 
 # %%
+from threadpoolctl import threadpool_limits   # sets the number of threads of numpy's BLAS
+
+
 def best_time(f, *args, repeats=5):
     """Smallest wall-clock time of ``repeats`` calls of ``f(*args)``, in seconds."""
     best = np.inf
@@ -653,10 +664,11 @@ params_t = {"W_h": 0.3 * rng.normal(size=(n_h, n_x)), "b_h": np.zeros(n_h),
             "W_y": 0.3 * rng.normal(size=(n_y, n_h)), "b_y": np.zeros(n_y)}
 sizes = [10, 30, 100, 300, 1000, 2000]
 timings = {"loop over examples": [], "vectorised": []}
-for N in sizes:
-    X = rng.normal(size=(N, n_x))
-    timings["loop over examples"].append(best_time(forward_loop, X, params_t))
-    timings["vectorised"].append(best_time(forward_batch, X, params_t))
+with threadpool_limits(1):        # one BLAS thread for both versions (see above)
+    for N in sizes:
+        X = rng.normal(size=(N, n_x))
+        timings["loop over examples"].append(best_time(forward_loop, X, params_t))
+        timings["vectorised"].append(best_time(forward_batch, X, params_t))
 
 fig, ax = plt.subplots(figsize=(6, 4))
 plot_timings(sizes, timings, ax=ax)
@@ -668,9 +680,8 @@ plt.show()
 # the arithmetic. For small N the vectorised time hardly grows (the overhead dominates), so the
 # speed-up grows with N. The same holds for the backward pass, and even more on a GPU.
 #
-# On a busy or shared computer the vectorised curve can jump up for the largest N: numpy's BLAS
-# splits big products across threads, which then wait for a free core. Run the cell again when the
-# machine is idle (then the speed-up at N = 2000 is typically 10 to 30).
+# With one BLAS thread the speed-up keeps growing with N. On a busy computer a run can still be
+# slowed by other programs: run the cell again.
 
 # %% [markdown]
 # ## Part 3 — Losses and their gradient with respect to the scores

@@ -1055,12 +1055,12 @@ ax = plot_curves(curves, ylabel="training loss (mean over the epoch)", title="3 
 
 # %%
 cnn = results["CNN 8 x 5x5 conv + pool"]["params"]
-fig = plot_filters(cnn["W1"])
-fig.suptitle("the 8 learned 5 x 5 filters (W1[o, 0])", y=1.12)
+axes = plot_filters(cnn["W1"])
+axes[0, 0].figure.suptitle("the 8 learned 5 x 5 filters (W1[o, 0])", y=1.12)
 _, (_, _, A1, _, _) = cnn_forward(cnn, X_te_img[:3])
 for n in range(3):
-    fig = plot_feature_maps(A1[n], image=X_te_img[n, 0])
-    fig.suptitle(f"test digit {y_te[n]}: its 8 feature maps after the ReLU", y=1.12)
+    axes = plot_feature_maps(A1[n], image=X_te_img[n, 0])
+    axes[0, 0].figure.suptitle(f"test digit {y_te[n]}: its 8 feature maps after the ReLU", y=1.12)
 plt.show()
 
 # %% [markdown]

@@ -137,13 +137,17 @@ class JudgedCells:
             return None
         return super().output(outs, msg, display_id, cell_index)
 
-    def _drain_iopub(self):
+    def _drain_iopub(self, msg_id, timeout=1.0):
+        """Read the kernel's output messages up to the end of request ``msg_id`` (its "idle"
+        status), so none is taken for the next cell's; at most ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                run_sync(self.kc.iopub_channel.get_msg)(timeout=0.05)
-            except Empty:
+                msg = run_sync(self.kc.iopub_channel.get_msg)(timeout=max(0.01, deadline - time.monotonic()))
+            except Exception:   # Empty: the kernel said nothing more in time
                 return
-            except Exception:
+            if (msg.get("parent_header", {}).get("msg_id") == msg_id and msg.get("msg_type") == "status"
+                    and msg.get("content", {}).get("execution_state") == "idle"):
                 return
 
     def _await_reply(self, msg_id, timeout):
@@ -215,7 +219,7 @@ class JudgedCells:
         finally:
             judge.end()
         self._settle(msg_id, gid, where)
-        self._drain_iopub()
+        self._drain_iopub(msg_id)
         if not run_sync(self.km.is_alive)():
             self._died(gid, where)
             if passed:
