@@ -109,6 +109,15 @@ def _environment(values):
         os.environ.update(saved)
 
 
+@contextmanager
+def _quiet_nbgrader():
+    """nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warning at every
+    submission: harmless, and hundreds of lines in the instructor's terminal."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        yield
+
+
 def _capture(name):
     """A logger whose records go to a string buffer (returned with it)."""
     buffer = io.StringIO()
@@ -195,7 +204,7 @@ def autograde(kit, student, files, timeout=1800):
 
         def run():
             try:
-                with _environment(env):
+                with _environment(env), _quiet_nbgrader():
                     config = load_config(root)
                     coursedir = CourseDirectory(config=config, log=logger)
                     coursedir.assignment_id, coursedir.student_id = kit.assignment, student
@@ -266,9 +275,7 @@ def record(course_dir, graded, config=None, env=None):
     coursedir.assignment_id, coursedir.student_id = graded.assignment, graded.student
     app = Autograde(coursedir=coursedir, config=config, log=logger)
     app.force = True
-    with _environment(env or {}), warnings.catch_warnings():
-        # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warning each time
-        warnings.filterwarnings("ignore", message=".*not in session.*")
+    with _environment(env or {}), _quiet_nbgrader():
         try:
             app.start()
         except BaseException as exc:
@@ -281,8 +288,7 @@ def record(course_dir, graded, config=None, env=None):
 def record_empty(course_dir, student, assignment, env=None):
     """A submission with no notebook to grade: in the gradebook, every auto-graded cell scores 0
     (what nbgrader's Autograde does for a missing notebook)."""
-    with gradebook(course_dir, env) as gb, warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*not in session.*")
+    with gradebook(course_dir, env) as gb, _quiet_nbgrader():
         gb.update_or_create_submission(assignment, student)
         for notebook in gb.find_assignment(assignment).notebooks:
             for grade in gb.find_submission_notebook(notebook.name, assignment, student).grades:
