@@ -253,8 +253,9 @@ def recording_config(course_dir):
 def record(course_dir, graded, config=None, env=None):
     """Write a worker's :class:`Graded` in the course: ``autograded/`` and the gradebook.
 
-    Only the coordinator calls this (one writer). The submission's ``timestamp.txt`` is the
-    course's (``submitted/``), not the worker's. Raises if nbgrader cannot record it.
+    Only the coordinator calls this (one writer). The notebooks are the worker's; every other
+    file (``timestamp.txt``, ``submission_secret.txt``, data) is the course's copy in
+    ``submitted/``. Raises if nbgrader cannot record it.
     """
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
@@ -262,13 +263,15 @@ def record(course_dir, graded, config=None, env=None):
     course_dir = Path(course_dir)
     stage = course_dir / RECORD_FOLDER / graded.student / graded.assignment
     shutil.rmtree(course_dir / RECORD_FOLDER, ignore_errors=True)
-    stage.mkdir(parents=True)
+    # the submission's other files (timestamp.txt, nbgrader's submission_secret.txt that
+    # release_feedback needs, data) from the course's own cleaned copy; notebooks from the worker
+    submitted = course_dir / "submitted" / graded.student / graded.assignment
+    if submitted.is_dir():
+        shutil.copytree(submitted, stage, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
+    stage.mkdir(parents=True, exist_ok=True)
     for name, data in graded.files.items():
         if name.endswith(".ipynb") and "/" not in name:
             (stage / name).write_bytes(data)
-    stamp = course_dir / "submitted" / graded.student / graded.assignment / "timestamp.txt"
-    if stamp.is_file() and not stamp.is_symlink():
-        shutil.copy(stamp, stage / "timestamp.txt")
     logger, buffer = _capture("record")
     config = config or recording_config(course_dir)
     coursedir = CourseDirectory(config=config, log=logger)
