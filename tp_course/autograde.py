@@ -11,7 +11,8 @@ The work is split in two so that one process alone writes the gradebook:
   returns the autograded files (:class:`Graded`).
 - :func:`record` (the coordinator) writes those files in the course's ``autograded/`` and
   their scores in the course's gradebook: nbgrader's Autograde again, with only its
-  gradebook steps (SaveAutoGrades, AssignLatePenalties) and no kernel.
+  gradebook steps (SaveAutoGrades, AssignLatePenalties) and no kernel; :func:`feedback`
+  then writes the submission's feedback page.
 
 A worker runs in the course's Python environment (the same ``tp-course`` installed): the kit
 brings the course, ``TP_COURSE_*`` grading settings included.
@@ -129,6 +130,20 @@ def _capture(name):
     return logger, buffer
 
 
+def _convert(converter, config, logger, assignment, student=None):
+    """Run the nbgrader converter class ``converter`` (Autograde, GenerateAssignment,
+    GenerateFeedback) here, with ``--force``, on one assignment (and one student)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=config, log=logger)
+    coursedir.assignment_id = assignment
+    if student is not None:
+        coursedir.student_id = student
+    app = converter(coursedir=coursedir, config=config, log=logger)
+    app.force = True
+    app.start()
+
+
 # ------------------------------------------------------------------------------------ the worker
 _courses = {}                 # kit digest -> (private course folder, its environment), in this process
 _one_at_a_time = threading.Lock()   # a private gradebook has one writer
@@ -139,7 +154,6 @@ def _private_course(kit):
     if kit.digest in _courses:
         return _courses[kit.digest]
     from nbgrader.converters import GenerateAssignment
-    from nbgrader.coursedir import CourseDirectory
 
     root = Path(tempfile.mkdtemp(prefix=f"tp-worker-{kit.assignment}-"))
     for name, data in kit.files:
@@ -151,12 +165,7 @@ def _private_course(kit):
                TP_COURSE_EXCHANGE=str(root / "exchange"))
     logger, buffer = _capture("generate")
     with _environment(env):
-        config = load_config(root)
-        coursedir = CourseDirectory(config=config, log=logger)
-        coursedir.assignment_id = kit.assignment
-        app = GenerateAssignment(coursedir=coursedir, config=config, log=logger)
-        app.force = True
-        app.start()
+        _convert(GenerateAssignment, load_config(root), logger, kit.assignment)
     _courses[kit.digest] = root, env
     return root, env
 
@@ -182,7 +191,6 @@ def autograde(kit, student, files, timeout=1800):
         Seconds the whole submission may take; then its kernel is killed and nothing is recorded.
     """
     from nbgrader.converters import Autograde
-    from nbgrader.coursedir import CourseDirectory
 
     start = time.monotonic()
     out = Graded(student, kit.assignment, submission_digest(kit, files),
@@ -205,12 +213,7 @@ def autograde(kit, student, files, timeout=1800):
         def run():
             try:
                 with _environment(env), _quiet_nbgrader():
-                    config = load_config(root)
-                    coursedir = CourseDirectory(config=config, log=logger)
-                    coursedir.assignment_id, coursedir.student_id = kit.assignment, student
-                    app = Autograde(coursedir=coursedir, config=config, log=logger)
-                    app.force = True
-                    app.start()
+                    _convert(Autograde, load_config(root), logger, kit.assignment, student)
             except BaseException as exc:   # nbgrader says what failed in the log
                 failure.append(f"{type(exc).__name__}: {exc}")
 
@@ -258,7 +261,6 @@ def record(course_dir, graded, config=None, env=None):
     ``submitted/``. Raises if nbgrader cannot record it.
     """
     from nbgrader.converters import Autograde
-    from nbgrader.coursedir import CourseDirectory
 
     course_dir = Path(course_dir)
     stage = course_dir / RECORD_FOLDER / graded.student / graded.assignment
@@ -274,18 +276,27 @@ def record(course_dir, graded, config=None, env=None):
             (stage / name).write_bytes(data)
     logger, buffer = _capture("record")
     config = config or recording_config(course_dir)
-    coursedir = CourseDirectory(config=config, log=logger)
-    coursedir.assignment_id, coursedir.student_id = graded.assignment, graded.student
-    app = Autograde(coursedir=coursedir, config=config, log=logger)
-    app.force = True
     with _environment(env or {}), _quiet_nbgrader():
         try:
-            app.start()
+            _convert(Autograde, config, logger, graded.assignment, graded.student)
         except BaseException as exc:
             raise RuntimeError(f"could not record {graded.student}/{graded.assignment}: {exc}\n"
                                f"{buffer.getvalue()[-3000:]}") from exc
         finally:
             shutil.rmtree(course_dir / RECORD_FOLDER, ignore_errors=True)
+
+
+def feedback(course_dir, config, env, student, assignment):
+    """nbgrader's GenerateFeedback of one recorded submission, here; "" or why it failed."""
+    from nbgrader.converters import GenerateFeedback
+
+    logger, buffer = _capture("feedback")
+    with _environment(env):
+        try:
+            _convert(GenerateFeedback, config, logger, assignment, student)
+        except BaseException as exc:
+            return f"feedback failed: {exc} " + buffer.getvalue()[-300:].replace("\n", " ")
+    return ""
 
 
 def record_empty(course_dir, student, assignment, env=None):

@@ -28,8 +28,8 @@ from pathlib import Path
 import nbformat
 from tqdm.auto import tqdm
 
-from .autograde import _environment, _files, autograde, make_kit, record, record_empty, recording_config
-from .autograde import submission_digest
+from .autograde import _environment, _files, autograde, feedback as write_feedback, make_kit, record
+from .autograde import record_empty, recording_config, submission_digest
 from .nbgrader import course_env, gradebook, run as nbgrader
 from .grading.flags import read_flags
 from .grading.staging import copy_folder, link_target
@@ -231,25 +231,6 @@ def _save_digests(course_dir, digests):
     os.replace(tmp, path)
 
 
-def _feedback(course_dir, config, env, student, assignment):
-    """nbgrader's GenerateFeedback of one submission, in this process; "" or why it failed."""
-    from nbgrader.converters import GenerateFeedback
-    from nbgrader.coursedir import CourseDirectory
-
-    from .autograde import _capture
-    logger, buffer = _capture("feedback")
-    coursedir = CourseDirectory(config=config, log=logger)
-    coursedir.assignment_id, coursedir.student_id = assignment, student
-    app = GenerateFeedback(coursedir=coursedir, config=config, log=logger)
-    app.force = True
-    with _environment(env):
-        try:
-            app.start()
-        except BaseException as exc:
-            return f"feedback failed: {exc} " + buffer.getvalue()[-300:].replace("\n", " ")
-    return ""
-
-
 def _workers(jobs, workers, scheduler, timeout):
     """The workers' answers, as they finish: in this process (``workers=0``), or on Dask."""
     if workers == 0 and not scheduler:
@@ -328,7 +309,7 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
             gb.update_or_create_student(student)
     with _environment(env):
         config = recording_config(course_dir)
-    outcome, late = {}, {}
+    outcome, feedback_problems = {}, {}
     for graded in tqdm(_workers(todo, workers, scheduler, timeout), total=len(todo), desc="autograde",
                        unit="submission", disable=not progress):
         key = (graded.student, graded.assignment)
@@ -342,7 +323,7 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
             record_empty(course_dir, *key, env)
         _save_digests(course_dir, digests)
         if feedback and not graded.error:
-            late[key] = _feedback(course_dir, config, env, *key)
+            feedback_problems[key] = write_feedback(course_dir, config, env, *key)
 
     results = [Result(s, a, flags=flags) for (s, a), flags in staged.items() if a == "-"]
     for student, assignment in jobs:
@@ -357,7 +338,7 @@ def grade(course_dir, submitted=None, workers=None, env=None, progress=True, fee
             res = read_scores(course_dir, env, student, assignment) or Result(student, assignment)
             flags += _flags_from_notebooks(course_dir, student, assignment) + res.flags
         res.graded_now = key not in unchanged
-        res.flags = flags + ([late[key]] if late.get(key) else [])
+        res.flags = flags + ([feedback_problems[key]] if feedback_problems.get(key) else [])
         html = sorted((course_dir / "feedback" / student / assignment).glob("*.html"))
         res.feedback = ", ".join(str(p) for p in html)
         results.append(res)

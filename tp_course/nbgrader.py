@@ -62,16 +62,6 @@ def _kill(group, pids=()):
             pass
 
 
-_running = set()   # commands of run_logged still running, for stop_all()
-
-
-def stop_all():
-    """Kill every command :func:`run_logged` is running (e.g. on Ctrl-C: they are not in the
-    terminal's process group, so they do not get its SIGINT)."""
-    for proc in list(_running):
-        _kill(proc.pid, _descendants(proc.pid))
-
-
 def run_logged(cmd, cwd=None, env=None, log=None, timeout=None):
     """Run ``cmd`` with its output in a file, never a pipe; kill all it started when done.
 
@@ -104,7 +94,6 @@ def run_logged(cmd, cwd=None, env=None, log=None, timeout=None):
     with open(log, "w+b") if log is not None else tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-        _running.add(proc)
         timed_out = False
         try:
             proc.wait(timeout=timeout)
@@ -115,7 +104,6 @@ def run_logged(cmd, cwd=None, env=None, log=None, timeout=None):
             if proc.poll() is None:
                 _kill(proc.pid, _descendants(proc.pid))
                 proc.wait()
-            _running.discard(proc)
             _kill(proc.pid)  # leftovers, e.g. a daemon forked by the command
         out.seek(max(0, out.seek(0, os.SEEK_END) - LOG_TAIL))
         text = out.read().decode("utf-8", "replace")
