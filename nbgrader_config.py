@@ -6,9 +6,9 @@ c = get_config()  # noqa: F821  (provided by nbgrader)
 c.CourseDirectory.course_id = "nn-from-scratch"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # The gradebook and the exchange can be moved (tests and `tp-course` use temporary ones).
-c.CourseDirectory.db_url = os.environ.get(
-    "TP_COURSE_DB_URL", "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db"))
-c.Exchange.root = os.environ.get("TP_COURSE_EXCHANGE", os.path.join(c.CourseDirectory.root, "exchange"))
+from tp_course.nbgrader import db_url, exchange_root  # noqa: E402  (TP_COURSE_DB_URL, TP_COURSE_EXCHANGE)
+c.CourseDirectory.db_url = db_url(c.CourseDirectory.root)
+c.Exchange.root = exchange_root(c.CourseDirectory.root)
 if not os.path.isdir(c.Exchange.root):  # else the Assignment List says "Error fetching courses"
     from tp_course.exchange import make_exchange
     make_exchange(c.Exchange.root)

@@ -40,21 +40,20 @@ def simulated(root, assignments, students):
     """{(student, assignment, notebook name): (submitted notebook, notebook as graded)}."""
     from tp_course import catalogue as cat
     from tp_course.build import source_and_release
-    from tp_course.grading.source import is_test_cell
+    from tp_course.cells import grade_id, is_test_cell
     from tp_course.students import simulated_class
 
     out = {}
     for a in assignments:
         for name, src, rel in source_and_release(root, a):
             variants = list(simulated_class(src, rel, cat.load(root, a)).values())
-            tests = {c.metadata["nbgrader"]["grade_id"]: c.source for c in src.cells if is_test_cell(c)}
+            tests = {grade_id(c): c.source for c in src.cells if is_test_cell(c)}
             for i in range(students):
                 nb = variants[i % len(variants)]
                 graded = copy.deepcopy(nb)
                 for cell in graded.cells:
-                    gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-                    if gid in tests:
-                        cell.source = tests[gid]
+                    if grade_id(cell) in tests:
+                        cell.source = tests[grade_id(cell)]
                 out[(f"s{i:03d}", a, name)] = (nb, graded)
     return out
 

@@ -9,7 +9,8 @@ import importlib.util
 import nbformat
 
 from tp_course.check import Harness
-from tp_course.students import fill, grade_id
+from tp_course.cells import grade_id
+from tp_course.students import fill
 
 from conftest import ROOT
 

@@ -20,6 +20,7 @@ import contextlib
 
 import numpy as np
 
+from .cells import BEGIN_HIDDEN
 from .grading.judge import current
 from .grading.suspicious import LIBRARIES, library_uses
 
@@ -40,7 +41,7 @@ def student_sources():
         history = get_ipython().user_ns.get("In", [])
     except Exception:
         return []
-    return [cell for cell in history if "BEGIN HIDDEN TESTS" not in cell]
+    return [cell for cell in history if BEGIN_HIDDEN not in cell]
 
 
 def read_answer(reader, name, *args):

@@ -160,9 +160,8 @@ def _private_course(kit):
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    env = course_env(root, root / ".jupyter")
-    env.update(dict(kit.settings), TP_COURSE_DB_URL=f"sqlite:///{root / 'gradebook.db'}",
-               TP_COURSE_EXCHANGE=str(root / "exchange"))
+    env = course_env(root, root / ".jupyter", private=True)
+    env.update(dict(kit.settings))
     logger, buffer = _capture("generate")
     with _environment(env):
         _convert(GenerateAssignment, load_config(root), logger, kit.assignment)

@@ -78,9 +78,7 @@ def prepare_course(root, course_dir, source=None, only=None):
     if (course_dir / "source").exists():
         shutil.rmtree(course_dir / "source")
     shutil.copytree(Path(source or root / "source"), course_dir / "source")
-    env = course_env(course_dir, course_dir / ".jupyter")
-    env["TP_COURSE_DB_URL"] = "sqlite:///" + str(course_dir / "gradebook.db")
-    env["TP_COURSE_EXCHANGE"] = str(course_dir / "exchange")
+    env = course_env(course_dir, course_dir / ".jupyter", private=True)
     for a in sorted(p.name for p in (course_dir / "source").iterdir() if p.is_dir()):
         if only is None or a in only:
             nbgrader(["generate_assignment", a, "--force"], course_dir, env)

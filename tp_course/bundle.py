@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils as nbutils
 
-from .grading.source import BEGIN_HIDDEN, END_HIDDEN
+from .cells import answer_lines, grade_id
 
 MIN_CHARS = 16          # a line shorter than this ("return x", "g = 0.0") is not an answer
 TEMPLATE = Path(__file__).with_name("student")
@@ -31,19 +31,11 @@ def _answer_lines(source_nb):
     """``{line: grade_id}`` of the solution and hidden-test lines of a source notebook."""
     out = {}
     for cell in source_nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "?")
-        lines = cell.source.split("\n")
+        gid = grade_id(cell) or "?"
         if nbutils.is_solution(cell) and cell.cell_type == "markdown":
-            chosen = lines
+            chosen = cell.source.split("\n")
         else:
-            chosen, inside = [], False
-            for line in lines:
-                if "BEGIN SOLUTION" in line or BEGIN_HIDDEN in line:
-                    inside = True
-                elif "END SOLUTION" in line or END_HIDDEN in line:
-                    inside = False
-                elif inside:
-                    chosen.append(line)
+            chosen = answer_lines(cell.source)
         for line in chosen:
             text = line.strip()
             if len(text) >= MIN_CHARS and not text.startswith("#"):

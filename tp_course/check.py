@@ -26,7 +26,8 @@ from . import catalogue as cat
 from .build import assignments, source_and_release
 from .grade import grade_simulated
 from .grading.execute import JudgedCells
-from .students import fill, grade_id, is_answer, is_test, solution_text
+from .cells import grade_id, is_answer, is_test_cell, solution_text
+from .students import fill
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Harness:
                                      resources={"metadata": {"path": str(self.path.parent)}})
         self._env = env
         self.answers = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_answer(c) and c.cell_type == "code"}
-        self.tests = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_test(c)}
+        self.tests = {grade_id(c): i for i, c in enumerate(self.nb.cells) if is_test_cell(c)}
         self._rundir = tempfile.mkdtemp(prefix="tp-check-")
         self.client._init_judging(self._rundir, self.nb.cells)
 
@@ -95,7 +96,7 @@ class Harness:
         if cell.cell_type != "code":
             return cell
         original = self.nb.cells[index]
-        if is_test(cell):  # judged in this process, as at grading
+        if is_test_cell(cell):  # judged in this process, as at grading
             self.client._judge_cell(cell, grade_id(cell), f"cell {index}", self.client.timeout)
             return cell
         try:
@@ -109,7 +110,7 @@ class Harness:
         result = {}
         for i, cell in enumerate(self.nb.cells):
             done = self._run(cell, i)
-            if is_test(cell):
+            if is_test_cell(cell):
                 result[grade_id(cell)] = not _failed(done)
         return result
 
@@ -118,7 +119,7 @@ class Harness:
         for i in range(start, stop + 1):
             cell = self.nb.cells[i]
             if is_answer(cell) and cell.cell_type == "code":
-                cell = nbformat.from_dict(dict(cell, source=solution_text(cell)))
+                cell = nbformat.from_dict(dict(cell, source=solution_text(cell.source)))
             self._run(cell, i)
 
     def variant(self, cell_id, code, stop_tests, also=None):
@@ -134,10 +135,10 @@ class Harness:
         for i in range(start, stop + 1):
             cell = self.nb.cells[i]
             if grade_id(cell) in also and is_answer(cell):
-                src = solution_text(cell).rstrip() + "\n\n" + also[grade_id(cell)].strip() + "\n"
+                src = solution_text(cell.source).rstrip() + "\n\n" + also[grade_id(cell)].strip() + "\n"
                 cell = nbformat.from_dict(dict(cell, source=src))
             done = self._run(cell, i)
-            if is_test(cell):
+            if is_test_cell(cell):
                 result[grade_id(cell)] = not _failed(done)
         self._range(start, stop)  # back to the solution for the next entry
         return result

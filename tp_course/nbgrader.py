@@ -14,10 +14,17 @@ import tempfile
 from pathlib import Path
 
 
-def course_env(root, scratch=None):
-    """Environment for nbgrader and kernels: Jupyter dirs kept out of the user's home."""
+def course_env(root, scratch=None, private=False):
+    """Environment for nbgrader and kernels: Jupyter dirs kept out of the user's home.
+
+    ``private``: a scratch copy of a course, with its own gradebook and exchange inside
+    ``root`` (whatever ``TP_COURSE_DB_URL`` and ``TP_COURSE_EXCHANGE`` say here).
+    """
     scratch = Path(scratch or Path(root) / "build" / "jupyter")
     env = dict(os.environ)
+    if private:
+        env.update(TP_COURSE_DB_URL=db_url(root, {}, default_only=True),
+                   TP_COURSE_EXCHANGE=exchange_root(root, {}, default_only=True))
     for name in ("config", "data", "runtime"):
         path = scratch / name
         path.mkdir(parents=True, exist_ok=True)
@@ -128,11 +135,18 @@ def run(args, course_dir, env=None, check=True, log=None, timeout=None):
     return proc
 
 
-def db_url(course_dir, env=None):
-    """The gradebook's URL: ``TP_COURSE_DB_URL`` (of ``env``, else of this process), else
-    ``<course_dir>/gradebook.db`` (what nbgrader_config.py says too)."""
-    url = (env or {}).get("TP_COURSE_DB_URL") or os.environ.get("TP_COURSE_DB_URL")
+def db_url(course_dir, env=None, default_only=False):
+    """The gradebook's URL (nbgrader_config.py reads it here): ``TP_COURSE_DB_URL`` of ``env``,
+    else of this process, else ``<course_dir>/gradebook.db``."""
+    url = None if default_only else (env or {}).get("TP_COURSE_DB_URL") or os.environ.get("TP_COURSE_DB_URL")
     return url or "sqlite:///" + str(Path(course_dir) / "gradebook.db")
+
+
+def exchange_root(course_dir, env=None, default_only=False):
+    """nbgrader's exchange folder (nbgrader_config.py reads it here): ``TP_COURSE_EXCHANGE`` of
+    ``env``, else of this process, else ``<course_dir>/exchange``."""
+    path = None if default_only else (env or {}).get("TP_COURSE_EXCHANGE") or os.environ.get("TP_COURSE_EXCHANGE")
+    return path or str(Path(course_dir) / "exchange")
 
 
 def gradebook(course_dir, env=None):

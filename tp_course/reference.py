@@ -343,14 +343,9 @@ def unmodified_call(call, func, *args):
 def check_gradient_hinted(name, analytic, numeric, n=None, candidates=(), **tolerances):
     """:func:`tp3_check_gradient`, and on failure a hint from ``tp_utils.hints.slip_hint``
     (a factor N with ``n`` the batch size, 2, the sign, the transpose, or a named ``candidate``)."""
-    from tp_utils.hints import slip_hint
-    try:
-        tp3_check_gradient(name, analytic, numeric, **tolerances)
-    except AssertionError as err:
-        hint = slip_hint(analytic, numeric, n=n, candidates=candidates, rtol=1e-4, atol=1e-6)
-        if not hint:
-            raise
-        raise AssertionError(f"{err}\nHint: {hint}") from None
+    from tp_utils.hints import with_hint
+    with_hint(tp3_check_gradient, name, analytic, numeric, tolerances, dict(rtol=1e-4, atol=1e-6),
+              n=n, candidates=candidates)
 
 
 def tp2_relu_kink_case():

@@ -5,28 +5,10 @@ with the instructor's solution (a reference student), with the solution followed
 by a catalogue entry's code (a wrong or alternative answer), or left blank.
 """
 import copy
-import re
 
 import nbformat
 
-from .grading.source import is_test_cell as is_test  # noqa: F401  (one definition, in grading)
-
-_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
-
-
-def solution_text(source_cell):
-    """The solution cell's source without nbgrader's BEGIN/END SOLUTION marker lines."""
-    return _MARKERS.sub("", source_cell.source)
-
-
-def grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def is_answer(cell):
-    return bool(cell.metadata.get("nbgrader", {}).get("solution"))
-
-
+from .cells import grade_id, is_answer, solution_text
 
 
 def fill(release_nb, source_nb, extra=None, blank=()):
@@ -50,7 +32,7 @@ def fill(release_nb, source_nb, extra=None, blank=()):
         gid = grade_id(cell)
         if not is_answer(cell) or blank == "all" or gid in blank:
             continue
-        text = solution_text(solutions[gid])
+        text = solution_text(solutions[gid].source)
         if gid in extra:
             text = text.rstrip() + "\n\n" + extra[gid].strip() + "\n"
         cell.source = text

@@ -66,26 +66,29 @@ def slip_hint(value, expected, n=None, factors=None, candidates=(), rtol=1e-5, a
     return ""
 
 
-def _with_hint(check, name, value, expected, hint_args, rtol, atol):
+def with_hint(check, name, value, expected, check_tol, hint_tol, **hint_args):
+    """``check(name, value, expected, **check_tol)``; on failure, its message plus the hint of
+    :func:`slip_hint` (called with ``hint_tol`` and ``hint_args``) when one fits."""
     try:
-        check(name, value, expected, rtol=rtol, atol=atol)
+        check(name, value, expected, **check_tol)
     except AssertionError as err:
-        hint = slip_hint(value, expected, rtol=max(rtol, 1e-5), atol=max(atol, 1e-8), **hint_args)
+        hint = slip_hint(value, expected, **hint_tol, **hint_args)
         if not hint:
             raise
-        raise AssertionError(f"{err} Hint: {hint}") from None
+        sep = "\n" if "\n" in str(err) else " "
+        raise AssertionError(f"{err}{sep}Hint: {hint}") from None
 
 
 def check_array_hinted(name, value, expected, rtol=1e-6, atol=1e-8, n=None, factors=None, candidates=()):
     """``check_array``, and on failure a hint from :func:`slip_hint` when one fits."""
-    _with_hint(check_array, name, value, expected, dict(n=n, factors=factors, candidates=candidates),
-               rtol=rtol, atol=atol)
+    with_hint(check_array, name, value, expected, dict(rtol=rtol, atol=atol),
+              dict(rtol=max(rtol, 1e-5), atol=max(atol, 1e-8)), n=n, factors=factors, candidates=candidates)
 
 
 def check_scalar_hinted(name, value, expected, rtol=1e-6, atol=1e-8, n=None, factors=None, candidates=()):
     """``check_scalar``, and on failure a hint from :func:`slip_hint` when one fits."""
-    _with_hint(check_scalar, name, value, expected, dict(n=n, factors=factors, candidates=candidates),
-               rtol=rtol, atol=atol)
+    with_hint(check_scalar, name, value, expected, dict(rtol=rtol, atol=atol),
+              dict(rtol=max(rtol, 1e-5), atol=max(atol, 1e-8)), n=n, factors=factors, candidates=candidates)
 
 
 def check_rows_sum_to_one(name, P):

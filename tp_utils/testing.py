@@ -42,7 +42,7 @@ def check_shape(name, value, shape):
     if value.ndim == 2 and value.shape[::-1] == shape:
         hint = ": did you forget a transpose (.T)?"
     elif value.size == int(np.prod(shape)):
-        hint = f": same number of entries, so a reshape or a missing/extra axis (e.g. (n,) vs (1, n))?"
+        hint = ": same number of entries, so a reshape or a missing/extra axis (e.g. (n,) vs (1, n))?"
     elif value.ndim == len(shape) - 1 and value.shape == shape[1:]:
         hint = ": one axis is missing; did you sum or average over the batch axis?"
     elif value.ndim == len(shape) + 1 and value.shape[1:] == shape:

@@ -31,7 +31,8 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
 from .flags import add_flag
-from .source import _defined_names, _imports, _read_source_notebook, is_test_cell
+from ..cells import is_test_cell
+from .source import _defined_names, _imports, _read_source_notebook
 from . import jail
 from .judge import Judge, JudgeError, JudgeTimeout
 from .staging import copy_folder

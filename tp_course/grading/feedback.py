@@ -17,7 +17,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from .source import BEGIN_HIDDEN, END_HIDDEN, strip_hidden_tests
+from ..cells import hidden_line_numbers, is_test_cell, strip_hidden_tests
 
 _CELL_RE = re.compile(r"Cell In\s*\[(\d+)\]")
 
@@ -35,23 +35,14 @@ class HideHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         # tracebacks may only show frames of cells that are not test cells
-        self._test_counts = {c.get("execution_count") for c in nb.cells
-                             if c.cell_type == "code" and nbutils.is_grade(c) and not nbutils.is_solution(c)}
+        self._test_counts = {c.get("execution_count") for c in nb.cells if is_test_cell(c)}
         self._test_counts.discard(None)
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if not (nbutils.is_grade(cell) and cell.cell_type == "code"):
             return cell, resources
-        # which lines of the cell are hidden tests (1-based, as in tracebacks)
-        hidden_lines, inside = set(), False
-        for n, line in enumerate(cell.source.split("\n"), 1):
-            if BEGIN_HIDDEN in line:
-                inside = True
-            if inside:
-                hidden_lines.add(n)
-            if END_HIDDEN in line:
-                inside = False
+        hidden_lines = hidden_line_numbers(cell.source)   # 1-based, as in tracebacks
         cell.source = strip_hidden_tests(cell.source, self.placeholder)
         own = cell.get("execution_count")
         for out in cell.get("outputs", []):

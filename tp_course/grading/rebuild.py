@@ -6,7 +6,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from .flags import add_flag
-from .source import _nbgrader_meta, _norm, _read_source_notebook, strip_hidden_tests
+from ..cells import strip_hidden_tests
+from .source import _nbgrader_meta, _norm, _read_source_notebook
 
 
 class RebuildFromSource(NbGraderPreprocessor):

@@ -1,6 +1,6 @@
 """The instructor's side of a notebook: where its source is, what its cells define.
 
-Hidden-test markers, the source notebook of a submission (found through nbgrader's
+The source notebook of a submission (found through nbgrader's
 CourseDirectory), and the names a cell defines or imports.
 """
 import ast
@@ -8,30 +8,6 @@ import os
 import re
 
 import nbformat
-from nbgrader import utils as nbutils
-
-BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
-END_HIDDEN = "END HIDDEN TESTS"
-
-
-def strip_hidden_tests(source, replacement=None):
-    """Remove the ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` regions.
-
-    ``replacement`` (a line) is put where each region was, if given.
-    """
-    out, inside = [], False
-    for line in source.split("\n"):
-        if BEGIN_HIDDEN in line:
-            inside = True
-            if replacement is not None:
-                indent = line[: len(line) - len(line.lstrip())]
-                out.append(indent + replacement)
-        elif END_HIDDEN in line:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
-
 
 def _norm(source):
     return "\n".join(l.rstrip() for l in source.strip().split("\n"))
@@ -127,8 +103,3 @@ def _imports(source):
                 if a.name != "*":
                     out[a.asname or a.name] = (node.module, a.name)
     return out
-
-
-def is_test_cell(cell):
-    """An auto-graded test cell (nbgrader ``grade`` and not ``solution``, code)."""
-    return cell.cell_type == "code" and nbutils.is_grade(cell) and not nbutils.is_solution(cell)
