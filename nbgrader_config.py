@@ -28,7 +28,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
-from tp_course.grading.feedback import HideHiddenTests, MarkNotGradedYet  # noqa: E402
+from tp_course.grading.feedback import FeedbackExporter, HideHiddenTests, MarkNotGradedYet  # noqa: E402
 from tp_course.grading.reading import CheckedNotebookExporter  # noqa: E402
 from tp_course.grading.rebuild import RebuildFromSource  # noqa: E402
 from tp_course.grading.execute import JailedExecute  # noqa: E402
@@ -52,6 +52,7 @@ c.JailedExecute.notebook_timeout = int(os.environ.get("TP_COURSE_NOTEBOOK_TIMEOU
 # formgrader renders it as is) nor in the feedback (tp_course/grading/sanitize.py)
 # MarkNotGradedYet: a written answer no human has graded yet says "not graded yet", and the
 # total says it is provisional (tp_course/grading/feedback.py)
+c.GenerateFeedback.exporter_class = FeedbackExporter  # the HTML page, rendered once (not parsed again)
 c.GenerateFeedback.preprocessors = [
     HideHiddenTests, GetGrades, MarkNotGradedYet, SanitizeOutputs, CSSHTMLHeaderPreprocessor]
 # --- end grading defenses ---

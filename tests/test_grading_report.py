@@ -9,9 +9,8 @@ import re
 import nbformat
 
 from tp_course.build import build
-from tp_course.nbgrader import course_env, run as nbgrader
 from tp_course.grade import Result, grade, read_scores
-from tp_course.nbgrader import gradebook
+from tp_course.nbgrader import course_env, gradebook, run as nbgrader
 from tp_course.report import format_table, write_csv
 from tp_course.students import fill, write
 
@@ -83,3 +82,21 @@ def test_written_column_without_written_answers_or_pending():
     lines = format_table([none, done, pending]).splitlines()[2:]
     assert [line.split()[4] for line in lines] == ["-", "4/5", "2"]
     assert "2 to grade (4 pts)" in lines[2]
+
+
+def test_a_new_gradebook_is_stamped_as_nbgraders_alembic_command_says(tmp_path, monkeypatch):
+    """The gradebooks made in-process (a worker's private ones) carry the alembic revision that
+    nbgrader gets from the ``alembic`` command, without running it (not on PATH here)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from nbgrader.dbutil import _temp_alembic_ini
+    from sqlalchemy import text
+    with _temp_alembic_ini("sqlite:///gradebook.db") as ini:
+        heads = subprocess.run([str(Path(sys.executable).with_name("alembic")), "-c", ini, "heads"],
+                               capture_output=True, text=True, check=True).stdout
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    with gradebook(tmp_path) as gb:
+        stamp = gb.db.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert stamp == heads.split()[0]

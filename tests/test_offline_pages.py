@@ -150,6 +150,54 @@ def test_feedback_pages_need_no_network(demo):
         assert "window.MathJax" in " ".join(t.inline)
 
 
+def _tree(page):
+    """Every element of a page: (tag, sorted attributes, its own text), as BeautifulSoup reads it."""
+    from bs4 import BeautifulSoup
+    soup = BeautifulSoup(page, "html.parser")
+    return [(e.name, sorted((k, str(v)) for k, v in e.attrs.items()), e.string) for e in soup.find_all(True)]
+
+
+def test_feedback_exporter_gives_nbconverts_page(demo, tmp_path):
+    """The feedback pages (rendered once, FeedbackExporter) are the pages nbconvert's HTMLExporter
+    makes (rendered, then parsed and written again): the same elements, attributes and text."""
+    from nbconvert.exporters import HTMLExporter
+
+    from tp_course.autograde import feedback
+    from tp_course.nbgrader import course_env, load_config
+    _, course_dir, _ = demo
+    copy = tmp_path / "course"
+    shutil.copytree(course_dir, copy, ignore=shutil.ignore_patterns("feedback"))
+    config = load_config(copy)
+    assert config.GenerateFeedback.exporter_class.__name__ == "FeedbackExporter"
+    config.GenerateFeedback.exporter_class = HTMLExporter
+    env = course_env(copy, tmp_path / "jupyter", private=True)
+    env["TP_COURSE_DB_URL"] = "sqlite:///" + str(copy / "gradebook.db")
+    pages = sorted((course_dir / "feedback").rglob("*.html"))
+    for student in STUDENTS:
+        assert feedback(copy, config, env, student, "tp0") == ""
+    for path in pages:
+        theirs = (copy / path.relative_to(course_dir)).read_text()
+        assert _tree(path.read_text()) == _tree(theirs), path
+
+
+def test_feedback_exporter_describes_images_as_nbconvert_does():
+    """An image without alt text gets nbconvert's: the one change HTMLExporter's second pass makes
+    on nbgrader's (classic) feedback template."""
+    from nbconvert.exporters import HTMLExporter
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from tp_course.grading.feedback import NO_ALT, FeedbackExporter
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    nb = new_notebook(cells=[
+        new_markdown_cell("A figure: ![a dot](dot.png) and <img src='x.png'>"),
+        new_code_cell("plot()", execution_count=1, outputs=[
+            new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})])])
+    ours, _ = FeedbackExporter(template_name="classic").from_notebook_node(nb)
+    theirs, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    assert _tree(ours) == _tree(theirs)
+    assert [e for e in _tree(ours) if e[0] == "img" and ("alt", NO_ALT) in e[1]]
+
+
 @needs_chromium
 def test_feedback_formulas_render_from_disk(demo, tmp_path):
     _, course_dir, _ = demo

@@ -6,6 +6,7 @@ starts an ``nbgrader`` process; ``load_config`` reads a course's ``nbgrader_conf
 nbgrader would, for the converters run in this process (:mod:`tp_course.autograde`);
 ``gradebook`` opens the course's gradebook (``TP_COURSE_DB_URL``, else ``gradebook.db``).
 """
+import functools
 import os
 import signal
 import subprocess
@@ -149,16 +150,32 @@ def exchange_root(course_dir, env=None, default_only=False):
     return path or str(Path(course_dir) / "exchange")
 
 
-def gradebook(course_dir, env=None):
-    """nbgrader's Gradebook of the course (use it in a ``with`` block).
+@functools.lru_cache(maxsize=None)
+def _alembic_head():
+    """The revision nbgrader stamps a new gradebook with, read with alembic's Python API.
 
-    nbgrader runs ``alembic`` on a new gradebook: the command must be found beside this
-    Python, whatever the caller's ``PATH``.
+    nbgrader's own ``get_alembic_version`` runs the ``alembic`` command to get it: an
+    interpreter start (about 2 s here) for every new gradebook, a worker's private ones
+    included, and ``alembic`` must be on ``PATH``. The answer is a constant of the installed
+    nbgrader, so this process asks alembic once.
     """
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
+    with _temp_alembic_ini("sqlite:///gradebook.db") as ini:
+        return ScriptDirectory.from_config(Config(ini)).get_current_head()
+
+
+def _in_process_alembic():
+    """New gradebooks made in this process get their alembic stamp from :func:`_alembic_head`."""
+    import nbgrader.api
+    nbgrader.api.get_alembic_version = _alembic_head
+
+
+def gradebook(course_dir, env=None):
+    """nbgrader's Gradebook of the course (use it in a ``with`` block)."""
     from nbgrader.api import Gradebook
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    _in_process_alembic()
     return Gradebook(db_url(course_dir, env))
 
 
@@ -169,6 +186,7 @@ def load_config(course_dir, **overrides):
     """
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
+    _in_process_alembic()   # the converters run here may make a gradebook
     config = Config()
     config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config())
     for key, value in overrides.items():
