@@ -58,16 +58,26 @@ def simulated(root, assignments, students):
     return out
 
 
-def execute(nb):
-    """Run one notebook top to bottom in a fresh kernel (1 BLAS thread, as the grader's)."""
+def execute(nb, attempts=3):
+    """Run one notebook top to bottom in a fresh kernel (1 BLAS thread, as the grader's).
+
+    A kernel that fails to start (two kernels drew the same free port, a start timeout on a
+    loaded machine) is started again, as the grader does."""
     from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
 
     from tp_course.grading.jail import kernel_env
-    with tempfile.TemporaryDirectory() as work:
-        client = NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=60,
-                                resources={"metadata": {"path": work}})
-        client.execute(env=dict(kernel_env(), HOME=work, IPYTHONDIR=os.path.join(work, "ipython")), cwd=work)
-    return len(nb.cells)
+    for attempt in range(attempts):
+        with tempfile.TemporaryDirectory() as work:
+            client = NotebookClient(copy.deepcopy(nb), kernel_name="python3", allow_errors=True, timeout=60,
+                                    resources={"metadata": {"path": work}})
+            try:
+                client.execute(env=dict(kernel_env(), HOME=work, IPYTHONDIR=os.path.join(work, "ipython")),
+                               cwd=work)
+                return len(nb.cells)
+            except (DeadKernelError, RuntimeError, TimeoutError):
+                if attempt == attempts - 1:
+                    raise
 
 
 def main(args):
