@@ -19,9 +19,8 @@ import zipfile
 from pathlib import Path
 
 import nbformat
-from nbgrader import utils as nbutils
 
-from .cells import answer_lines, grade_id
+from .cells import answer_lines, grade_id, is_answer
 
 MIN_CHARS = 16          # a line shorter than this ("return x", "g = 0.0") is not an answer
 TEMPLATE = Path(__file__).with_name("student")
@@ -32,7 +31,7 @@ def _answer_lines(source_nb):
     out = {}
     for cell in source_nb.cells:
         gid = grade_id(cell) or "?"
-        if nbutils.is_solution(cell) and cell.cell_type == "markdown":
+        if is_answer(cell) and cell.cell_type == "markdown":
             chosen = cell.source.split("\n")
         else:
             chosen = answer_lines(cell.source)

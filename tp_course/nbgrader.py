@@ -24,8 +24,7 @@ def course_env(root, scratch=None, private=False):
     scratch = Path(scratch or Path(root) / "build" / "jupyter")
     env = dict(os.environ)
     if private:
-        env.update(TP_COURSE_DB_URL=db_url(root, {}, default_only=True),
-                   TP_COURSE_EXCHANGE=exchange_root(root, {}, default_only=True))
+        env.update(TP_COURSE_DB_URL=db_url(root, {}), TP_COURSE_EXCHANGE=exchange_root(root, {}))
     for name in ("config", "data", "runtime"):
         path = scratch / name
         path.mkdir(parents=True, exist_ok=True)
@@ -136,17 +135,17 @@ def run(args, course_dir, env=None, check=True, log=None, timeout=None):
     return proc
 
 
-def db_url(course_dir, env=None, default_only=False):
-    """The gradebook's URL (nbgrader_config.py reads it here): ``TP_COURSE_DB_URL`` of ``env``,
-    else of this process, else ``<course_dir>/gradebook.db``."""
-    url = None if default_only else (env or {}).get("TP_COURSE_DB_URL") or os.environ.get("TP_COURSE_DB_URL")
+def db_url(course_dir, env=None):
+    """The gradebook's URL (nbgrader_config.py reads it here): ``TP_COURSE_DB_URL`` of ``env``
+    (default: this process's environment), else ``<course_dir>/gradebook.db``."""
+    url = (os.environ if env is None else env).get("TP_COURSE_DB_URL")
     return url or "sqlite:///" + str(Path(course_dir) / "gradebook.db")
 
 
-def exchange_root(course_dir, env=None, default_only=False):
+def exchange_root(course_dir, env=None):
     """nbgrader's exchange folder (nbgrader_config.py reads it here): ``TP_COURSE_EXCHANGE`` of
-    ``env``, else of this process, else ``<course_dir>/exchange``."""
-    path = None if default_only else (env or {}).get("TP_COURSE_EXCHANGE") or os.environ.get("TP_COURSE_EXCHANGE")
+    ``env`` (default: this process's environment), else ``<course_dir>/exchange``."""
+    path = (os.environ if env is None else env).get("TP_COURSE_EXCHANGE")
     return path or str(Path(course_dir) / "exchange")
 
 

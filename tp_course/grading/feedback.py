@@ -242,6 +242,7 @@ class FeedbackExporter(HTMLExporter):
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        head, body = html.split("<body", 1) if "<body" in html else ("", html)
-        body = _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', body)
-        return (head + "<body" + body if head else body), resources
+        head, tag, body = html.partition("<body")
+        if not tag:   # a page without <body>: all of it
+            head, body = "", html
+        return head + tag + _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', body), resources
